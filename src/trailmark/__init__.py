@@ -1,0 +1,64 @@
+"""Trailmark: the metadata store for machine-learning pipelines.
+
+Example:
+    >>> import trailmark as tm
+    >>> store = tm.connect()                      # sqlite:///trailmark.db by default
+    >>> with tm.run("train", type="Train", params={"max_depth": 10}) as run:
+    ...     run.log_metric("rmse", 28000.0)
+"""
+
+from trailmark.entities import (
+    AliasMove,
+    Artifact,
+    Context,
+    Edge,
+    EdgeKind,
+    Event,
+    Execution,
+    Metric,
+    Page,
+    Status,
+)
+from trailmark.errors import (
+    AmbiguousReferenceError,
+    ConflictError,
+    FilterSyntaxError,
+    NotFoundError,
+    PermissionDeniedError,
+    StoreVersionError,
+    TrailmarkError,
+    ValidationError,
+)
+from trailmark.lineage import Lineage
+from trailmark.store import Store
+from trailmark.tracking import Run, active_store, connect, run, step
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AliasMove",
+    "AmbiguousReferenceError",
+    "Artifact",
+    "ConflictError",
+    "Context",
+    "Edge",
+    "EdgeKind",
+    "Event",
+    "Execution",
+    "FilterSyntaxError",
+    "Lineage",
+    "Metric",
+    "NotFoundError",
+    "Page",
+    "PermissionDeniedError",
+    "Run",
+    "Status",
+    "Store",
+    "StoreVersionError",
+    "TrailmarkError",
+    "ValidationError",
+    "active_store",
+    "connect",
+    "run",
+    "step",
+]

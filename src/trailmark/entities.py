@@ -1,0 +1,219 @@
+"""Plain, frozen data objects that every store takes and returns.
+
+They hold values only (no sessions, no lazy loading), so an entity read through the HTTP
+client is the same object as one read from SQLite or PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+
+class Status(str, enum.Enum):
+    """Life cycle of an execution."""
+
+    RUNNING = "RUNNING"
+    COMPLETE = "COMPLETE"
+    FAILED = "FAILED"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class EdgeKind(str, enum.Enum):
+    """Direction of an event: an execution reads an INPUT, writes an OUTPUT."""
+
+    INPUT = "INPUT"
+    OUTPUT = "OUTPUT"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclasses.dataclass(frozen=True)
+class Artifact:
+    """An immutable, versioned thing: a dataset, a model, a report, a deployment..."""
+
+    id: int
+    project: str
+    type: str
+    name: str
+    version: int
+    digest: str
+    uri: str | None
+    properties: dict[str, Any]
+    created_at: datetime
+    created_by: str | None = None
+
+    @property
+    def ref(self) -> str:
+        """The reference that names this version: ``dataset:housing-raw@3``."""
+        return f"{self.type.lower()}:{self.name}@{self.version}"
+
+    kind = "artifact"
+
+
+@dataclasses.dataclass(frozen=True)
+class Execution:
+    """One run of one step of a pipeline."""
+
+    id: int
+    project: str
+    type: str
+    name: str
+    status: Status
+    params: dict[str, Any]
+    environment: dict[str, Any]
+    started_at: datetime
+    ended_at: datetime | None = None
+    resources: dict[str, Any] = dataclasses.field(default_factory=dict)
+    error: str | None = None
+    created_by: str | None = None
+
+    @property
+    def ref(self) -> str:
+        """The reference that names this execution: ``exec:42``."""
+        return f"exec:{self.id}"
+
+    @property
+    def duration(self) -> float | None:
+        """Wall-clock seconds from start to end, or None while running."""
+        if self.ended_at is None:
+            return None
+        return (self.ended_at - self.started_at).total_seconds()
+
+    kind = "execution"
+
+
+Node = Artifact | Execution
+
+
+@dataclasses.dataclass(frozen=True)
+class Edge:
+    """An event of the lineage graph: ``artifact -INPUT-> execution`` or ``execution -OUTPUT-> artifact``."""
+
+    source: int
+    target: int
+    kind: EdgeKind
+    role: str | None = None
+
+    @property
+    def execution_id(self) -> int:
+        return self.target if self.kind == EdgeKind.INPUT else self.source
+
+    @property
+    def artifact_id(self) -> int:
+        return self.source if self.kind == EdgeKind.INPUT else self.target
+
+
+Event = Edge
+
+
+@dataclasses.dataclass(frozen=True)
+class Context:
+    """A group of executions and artifacts: an Experiment, a Pipeline, a PipelineRun."""
+
+    id: int
+    project: str
+    type: str
+    name: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Metric:
+    """One point of a metric's time series."""
+
+    key: str
+    value: float
+    step: int
+    timestamp: datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class AliasMove:
+    """One move of a registry alias; ``version`` is None when the alias was removed."""
+
+    model: str
+    alias: str
+    version: int | None
+    artifact_id: int | None
+    set_by: str | None
+    set_at: datetime
+
+
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of search results; ``next_page_token`` is None on the last page."""
+
+    items: list[T]
+    next_page_token: str | None = None
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> T:
+        return self.items[index]
+
+
+def to_dict(entity: Any) -> dict[str, Any]:
+    """The JSON-ready form of an entity (datetimes as ISO 8601, enums as strings)."""
+    data = {f.name: getattr(entity, f.name) for f in dataclasses.fields(entity)}
+    for key, value in data.items():
+        if isinstance(value, datetime):
+            data[key] = value.isoformat()
+        elif isinstance(value, enum.Enum):
+            data[key] = value.value
+    if isinstance(entity, (Artifact, Execution)):
+        data["kind"] = entity.kind
+        data["ref"] = entity.ref
+    return data
+
+
+_DATETIME_FIELDS = {"created_at", "started_at", "ended_at", "timestamp", "set_at"}
+_ENUM_FIELDS = {"status": Status, "kind": EdgeKind}
+
+
+def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+    """Rebuild an entity from :func:`to_dict` output; unknown keys are ignored."""
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in names:
+            continue
+        if key in _DATETIME_FIELDS and isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        elif key in _ENUM_FIELDS and isinstance(value, str) and cls is not Artifact:
+            value = _ENUM_FIELDS[key](value)
+        values[key] = value
+    return cls(**values)
+
+
+def node_from_dict(data: dict[str, Any]) -> Node:
+    """Rebuild an Artifact or Execution from its dict, by its ``kind`` key."""
+    return from_dict(Execution if data.get("kind") == "execution" else Artifact, data)
+
+
+def dumps(value: Any) -> str:
+    """JSON text of entities, lists and dicts of them."""
+    return json.dumps(value, default=_json_default, indent=2, sort_keys=False)
+
+
+def _json_default(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return to_dict(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    raise TypeError(f"cannot encode {type(value).__name__} as JSON")

@@ -1,0 +1,5 @@
+"""The lineage graph returned by ``store.lineage``, and its renderings."""
+
+from trailmark.lineage._graph import Lineage
+
+__all__ = ["Lineage"]

@@ -1,0 +1,91 @@
+"""Text renderings of a Lineage: Graphviz DOT, Mermaid, and a Rich tree for the terminal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from trailmark.entities import Artifact, Execution, Node, Status
+
+if TYPE_CHECKING:
+    from rich.tree import Tree
+
+    from trailmark.lineage._graph import Lineage
+
+
+def label(node: Node) -> str:
+    """``dataset:housing-raw@3`` for an artifact, ``Train train (exec:7)`` for an execution."""
+    if isinstance(node, Artifact):
+        return node.ref
+    return f"{node.type} {node.name} ({node.ref})"
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def to_dot(lineage: Lineage) -> str:
+    lines = ["digraph lineage {", "  rankdir=LR;"]
+    for node in lineage.nodes:
+        if isinstance(node, Artifact):
+            style = "shape=box, style=rounded"
+        else:
+            color = ", color=red" if node.status == Status.FAILED else ""
+            style = f"shape=ellipse{color}"
+        lines.append(f"  n{node.id} [label={_quote(label(node))}, {style}];")
+    for edge in lineage.edges:
+        role = f" [label={_quote(edge.role)}]" if edge.role else ""
+        lines.append(f"  n{edge.source} -> n{edge.target}{role};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _mermaid_text(text: str) -> str:
+    return text.replace('"', "#quot;")
+
+
+def to_mermaid(lineage: Lineage) -> str:
+    lines = ["flowchart LR"]
+    for node in lineage.nodes:
+        text = _mermaid_text(label(node))
+        lines.append(f'  n{node.id}["{text}"]' if isinstance(node, Artifact) else f'  n{node.id}(["{text}"])')
+    for edge in lineage.edges:
+        arrow = f"-- {_mermaid_text(edge.role)} -->" if edge.role else "-->"
+        lines.append(f"  n{edge.source} {arrow} n{edge.target}")
+    failed = [n.id for n in lineage.nodes if isinstance(n, Execution) and n.status == Status.FAILED]
+    if failed:
+        lines.append("  classDef failed stroke:#c00,stroke-width:2px")
+        lines.append("  class " + ",".join(f"n{i}" for i in failed) + " failed")
+    return "\n".join(lines) + "\n"
+
+
+def to_tree(lineage: Lineage) -> Tree:
+    """A Rich tree from the root along the walk; a node met twice is shown once, then marked."""
+    from rich.tree import Tree
+
+    by_id = {n.id: n for n in lineage.nodes}
+    root = by_id[lineage.root]
+    tree = Tree(_styled(root))
+    shown = {root.id}
+    stack = [(tree, root.id)]
+    while stack:
+        branch, node_id = stack.pop()
+        for edge in lineage.children(node_id):
+            other = edge.source if lineage.direction == "upstream" else edge.target
+            if other not in by_id:
+                continue
+            role = f" [dim]({edge.role})[/dim]" if edge.role else ""
+            if other in shown:
+                branch.add(f"{_styled(by_id[other])}{role} [dim](see above)[/dim]")
+                continue
+            shown.add(other)
+            stack.append((branch.add(_styled(by_id[other]) + role), other))
+    return tree
+
+
+def _styled(node: Node) -> str:
+    from rich.markup import escape
+
+    if isinstance(node, Artifact):
+        return f"[bold cyan]{escape(node.ref)}[/bold cyan] [dim]{node.digest[:15]}[/dim]"
+    color = {"COMPLETE": "green", "FAILED": "red"}.get(node.status.value, "yellow")
+    return f"[bold]{escape(node.type)}[/bold] {escape(node.name)} [dim]{node.ref}[/dim] [{color}]{node.status.value}[/{color}]"

@@ -1,0 +1,93 @@
+"""Helpers built once on the Store core, shared by every backend."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from trailmark.entities import Artifact, Execution, Metric
+from trailmark.store import _validate
+
+if TYPE_CHECKING:
+    from trailmark.compare import Comparison
+    from trailmark.registry import ModelRegistry
+    from trailmark.store._protocol import NodeLike
+    from trailmark.tracking import Run
+
+
+class StoreBase:
+    """Mixin of conveniences; a backend provides the core of :class:`~trailmark.store.Store`."""
+
+    def log_metric(
+        self, execution: NodeLike, key: str, value: float, *, step: int = 0, timestamp: datetime | None = None
+    ) -> None:
+        """Log one metric point (for loops, prefer ``run.log_metric``, which buffers)."""
+        self.log_metrics(execution, {key: value}, step=step, timestamp=timestamp)
+
+    def log_metrics(
+        self,
+        execution: NodeLike,
+        values: Mapping[str, float],
+        *,
+        step: int = 0,
+        timestamp: datetime | None = None,
+    ) -> None:
+        """Log several metrics at one step in one write."""
+        when = timestamp or datetime.now(timezone.utc)
+        step = _validate.step(step)
+        points = [Metric(key, _validate.metric_value(key, v), step, when) for key, v in values.items()]
+        self.log_metric_points(execution, points)  # type: ignore[attr-defined]
+
+    def log_param(self, execution: NodeLike, key: str, value: Any) -> None:
+        """Add one parameter to a running execution."""
+        self.log_params(execution, {key: value})  # type: ignore[attr-defined]
+
+    def run(
+        self,
+        name: str,
+        *,
+        type: str = "Run",
+        experiment: str | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> Run:
+        """A tracked run on this store, to use as a context manager (see :func:`trailmark.run`)."""
+        from trailmark.tracking import Run
+
+        return Run(self, name, type=type, experiment=experiment, params=params)  # type: ignore[arg-type]
+
+    @property
+    def models(self) -> ModelRegistry:
+        """The model registry: versions, aliases, deployments."""
+        from trailmark.registry import ModelRegistry
+
+        return ModelRegistry(self)  # type: ignore[arg-type]
+
+    def compare(self, *refs: NodeLike) -> Comparison:
+        """Executions (or artifacts) side by side, with their differences marked."""
+        from trailmark.compare import compare
+
+        return compare(self, refs)  # type: ignore[arg-type]
+
+    def latest_metrics(self, execution: NodeLike) -> dict[str, float]:
+        """The value at the latest step of each metric of an execution."""
+        latest: dict[str, Metric] = {}
+        for point in self.metrics(execution):  # type: ignore[attr-defined]
+            if point.key not in latest or point.step >= latest[point.key].step:
+                latest[point.key] = point
+        return {key: point.value for key, point in latest.items()}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()  # type: ignore[attr-defined]
+
+
+def node_id(node: NodeLike) -> int | None:
+    """The id of an entity or a numeric id; None for a reference string still to resolve."""
+    if isinstance(node, (Artifact, Execution)):
+        return node.id
+    if isinstance(node, int) and not isinstance(node, bool):
+        return node
+    return None

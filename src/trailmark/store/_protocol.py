@@ -1,0 +1,107 @@
+"""The Store protocol: the one interface the tracking API, the CLI, the server and the UI use.
+
+Backends (:class:`~trailmark.store.sql.SqlStore`, :class:`~trailmark.store.http.HttpStore`)
+implement the core below; helpers such as ``log_metric`` or ``run`` are built once on it
+in :class:`~trailmark.store._base.StoreBase`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
+
+from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page
+from trailmark.lineage import Lineage
+
+NodeLike = Artifact | Execution | str | int
+"""A node given to the store: an entity, a reference string or an id."""
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Core operations every backend implements. Each write is committed before it returns."""
+
+    project: str
+
+    def log_artifact(
+        self,
+        type: str,
+        name: str,
+        uri: str | None = None,
+        *,
+        digest: str | None = None,
+        properties: Mapping[str, Any] | None = None,
+    ) -> Artifact: ...
+
+    def start_execution(
+        self,
+        type: str,
+        name: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        context: str | None = None,
+        context_type: str = "Experiment",
+        environment: Mapping[str, Any] | None = None,
+    ) -> Execution: ...
+
+    def log_params(self, execution: NodeLike, params: Mapping[str, Any]) -> None: ...
+
+    def link(
+        self,
+        execution: NodeLike,
+        *,
+        inputs: Iterable[NodeLike] = (),
+        outputs: Iterable[NodeLike] = (),
+        roles: Mapping[int, str] | None = None,
+    ) -> None: ...
+
+    def log_metric_points(self, execution: NodeLike, points: Sequence[Metric]) -> None: ...
+
+    def end_execution(
+        self,
+        execution: NodeLike,
+        *,
+        status: str = "COMPLETE",
+        error: str | None = None,
+        resources: Mapping[str, Any] | None = None,
+    ) -> Execution: ...
+
+    def get(self, ref: NodeLike, *, at: datetime | None = None) -> Node: ...
+
+    def metrics(self, execution: NodeLike, *, key: str | None = None) -> list[Metric]: ...
+
+    def lineage(
+        self,
+        ref: NodeLike,
+        *,
+        direction: str = "downstream",
+        depth: int | None = None,
+        types: Sequence[str] | None = None,
+    ) -> Lineage: ...
+
+    def search(
+        self,
+        filter: str = "",
+        *,
+        kind: str = "artifacts",
+        order_by: Sequence[str] | None = None,
+        limit: int = 100,
+        page_token: str | None = None,
+    ) -> Page[Any]: ...
+
+    def set_tag(self, ref: NodeLike, key: str, value: str) -> None: ...
+
+    def tags(self, ref: NodeLike) -> dict[str, str]: ...
+
+    def contexts(self, *, type: str | None = None) -> list[Context]: ...
+
+    def packages(self, digest: str) -> dict[str, str]: ...
+
+    def versions(self, type: str, name: str) -> list[Artifact]: ...
+
+    def set_alias(self, model: str, alias: str, *, version: int | None) -> AliasMove: ...
+
+    def alias_history(self, model: str, alias: str | None = None) -> list[AliasMove]: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,5 @@
+"""The SQL backend: SQLite files and PostgreSQL databases."""
+
+from trailmark.store.sql._store import SqlStore
+
+__all__ = ["SqlStore"]

@@ -1,0 +1,139 @@
+"""Executions: started RUNNING, given params while running, ended once."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Select, select
+
+from trailmark.entities import Execution, Status
+from trailmark.errors import ConflictError
+from trailmark.store.sql._tables import environments, executions, nodes, params, projects
+from trailmark.store.sql._upsert import upsert
+
+
+def execution_query() -> Select:
+    """SELECT of execution rows with their project name, ready for :func:`to_execution`."""
+    return select(executions, projects.c.name.label("project")).join(
+        projects, projects.c.id == executions.c.project_id
+    )
+
+
+def to_execution(row: Any) -> Execution:
+    m = row._mapping
+    return Execution(
+        id=m["id"],
+        project=m["project"],
+        type=m["type"],
+        name=m["name"],
+        status=Status(m["status"]),
+        params=m["params"],
+        environment=m["environment"],
+        started_at=m["started_at"],
+        ended_at=m["ended_at"],
+        resources=m["resources"],
+        error=m["error"],
+        created_by=m["created_by"],
+    )
+
+
+def load_executions(conn: Connection, *where: Any) -> list[Execution]:
+    """Executions matching ``where`` clauses, oldest first."""
+    return [to_execution(r) for r in conn.execute(execution_query().where(*where).order_by(executions.c.id))]
+
+
+def load_execution(conn: Connection, execution_id: int) -> Execution:
+    (execution,) = load_executions(conn, executions.c.id == execution_id)
+    return execution
+
+
+def ensure_environment(conn: Connection, digest: str, packages: dict[str, str]) -> int:
+    """Id of the stored package set with this digest; stored once, shared by every run."""
+    upsert(conn, environments, {"digest": digest, "packages": packages}, keys=["digest"], update=[])
+    return conn.execute(select(environments.c.id).where(environments.c.digest == digest)).scalar_one()
+
+
+def insert_execution(
+    conn: Connection,
+    *,
+    project_id: int,
+    type: str,
+    name: str,
+    params_: dict[str, Any],
+    environment: dict[str, Any],
+    environment_id: int | None,
+    actor: str | None,
+    now: datetime,
+) -> int:
+    node_id = conn.execute(nodes.insert().values(kind="execution").returning(nodes.c.id)).scalar_one()
+    conn.execute(
+        executions.insert().values(
+            id=node_id,
+            project_id=project_id,
+            type=type,
+            name=name,
+            status=Status.RUNNING.value,
+            params=params_,
+            environment=environment,
+            environment_id=environment_id,
+            started_at=now,
+            resources={},
+            created_by=actor,
+        )
+    )
+    write_param_index(conn, node_id, params_)
+    return node_id
+
+
+def add_params(conn: Connection, execution_id: int, new: dict[str, Any]) -> None:
+    """Merge ``new`` into a running execution's params (a later value for a key wins)."""
+    current = _running(conn, execution_id, "log params of")
+    merged = {**current.params, **new}
+    conn.execute(executions.update().where(executions.c.id == execution_id).values(params=merged))
+    write_param_index(conn, execution_id, new)
+
+
+def finish(
+    conn: Connection,
+    execution_id: int,
+    *,
+    status: Status,
+    ended_at: datetime,
+    resources: dict[str, Any],
+    error: str | None,
+) -> None:
+    """End a running execution; ending it twice is a ConflictError."""
+    _running(conn, execution_id, "end")
+    conn.execute(
+        executions.update()
+        .where(executions.c.id == execution_id)
+        .values(status=status.value, ended_at=ended_at, resources=resources, error=error)
+    )
+
+
+def write_param_index(conn: Connection, execution_id: int, values: dict[str, Any]) -> None:
+    """Keep the searchable ``params`` rows in step with the params JSON."""
+    for key, value in values.items():
+        number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        upsert(
+            conn,
+            params,
+            {"execution_id": execution_id, "key": key, "value_text": _as_text(value), "value_num": number},
+            keys=["execution_id", "key"],
+            update=["value_text", "value_num"],
+        )
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if not isinstance(value, (dict, list)) else json.dumps(value, sort_keys=True)
+
+
+def _running(conn: Connection, execution_id: int, verb: str) -> Execution:
+    execution = load_execution(conn, execution_id)
+    if execution.status != Status.RUNNING:
+        raise ConflictError(f"cannot {verb} exec:{execution_id}: it has already ended ({execution.status.value})")
+    return execution

@@ -1,0 +1,97 @@
+"""Lineage walks: one recursive CTE per walk, in the database.
+
+A walk's rows are ``(node id, id of the event that reached it, depth)``; the start node
+has no event and depth 0. Rows are de-duplicated by ``UNION``, so a walk ends on any
+graph, and every event crossed is returned once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+from sqlalchemy import CTE, Connection, func, literal, null, select
+
+from trailmark.entities import Artifact, Edge, EdgeKind, Execution
+from trailmark.store.sql._artifacts import load_artifacts
+from trailmark.store.sql._executions import load_executions
+from trailmark.store.sql._tables import Id, artifacts, events, executions
+
+Direction = Literal["upstream", "downstream"]
+_CHUNK = 5000
+
+
+def walk(start: int, direction: Direction, depth: int | None) -> CTE:
+    """The recursive CTE ``walk(id, event_id, depth)`` of nodes reachable from ``start``."""
+    near, far = (
+        (events.c.source_id, events.c.target_id) if direction == "downstream" else (events.c.target_id, events.c.source_id)
+    )
+    seed = select(
+        literal(start, Id).label("id"), null().cast(Id).label("event_id"), literal(0, Id).label("depth")
+    ).cte(f"walk_{direction}", recursive=True)
+    if depth is None:
+        # Without a limit the depth column would split one node into a row per path length.
+        step = select(far, events.c.id, literal(1, Id)).join(seed, near == seed.c.id)
+    else:
+        step = select(far, events.c.id, seed.c.depth + 1).join(seed, near == seed.c.id).where(seed.c.depth < depth)
+    return seed.union(step)
+
+
+def reachable_ids(start: int, direction: Direction, depth: int | None = None) -> CTE:
+    """A CTE of the ids reachable from ``start`` (itself included), for use in other queries."""
+    cte = walk(start, direction, depth)
+    return select(cte.c.id).distinct().cte(f"reach_{direction}")
+
+
+def traverse(
+    conn: Connection, start: int, directions: Sequence[Direction], depth: int | None
+) -> tuple[dict[int, int], list[Edge]]:
+    """Depth of each reached node (counted in edges) and the events crossed."""
+    depths: dict[int, int] = {start: 0}
+    edges: dict[int, Edge] = {}
+    for direction in directions:
+        cte = walk(start, direction, depth)
+        rows = conn.execute(
+            select(cte.c.id, func.min(cte.c.depth), cte.c.event_id, events.c.source_id, events.c.target_id,
+                   events.c.kind, events.c.role)
+            .outerjoin(events, events.c.id == cte.c.event_id)
+            .group_by(cte.c.id, cte.c.event_id, events.c.source_id, events.c.target_id, events.c.kind, events.c.role)
+        )
+        for node_id, node_depth, event_id, source, target, kind, role in rows:
+            if depth is None and node_id != start:
+                node_depth = None  # unknown without the depth column; filled in below
+            if node_id not in depths or (node_depth is not None and node_depth < depths[node_id]):
+                depths[node_id] = node_depth if node_depth is not None else -1
+            if event_id is not None:
+                edges[event_id] = Edge(source=source, target=target, kind=EdgeKind(kind), role=role)
+    if depth is None:
+        _fill_depths(start, depths, edges.values())
+    return depths, list(edges.values())
+
+
+def _fill_depths(start: int, depths: dict[int, int], edges: Iterable[Edge]) -> None:
+    """Breadth-first distances over the (already fetched) edges, in memory."""
+    neighbours: dict[int, list[int]] = {}
+    for edge in edges:
+        neighbours.setdefault(edge.source, []).append(edge.target)
+        neighbours.setdefault(edge.target, []).append(edge.source)
+    frontier, seen = [start], {start: 0}
+    while frontier:
+        following = []
+        for node in frontier:
+            for other in neighbours.get(node, ()):
+                if other not in seen:
+                    seen[other] = seen[node] + 1
+                    following.append(other)
+        frontier = following
+    depths.update(seen)
+
+
+def load_nodes(conn: Connection, ids: Sequence[int]) -> dict[int, Artifact | Execution]:
+    """Artifacts and executions by id, fetched in chunks by primary key."""
+    found: dict[int, Artifact | Execution] = {}
+    for offset in range(0, len(ids), _CHUNK):
+        chunk = list(ids[offset : offset + _CHUNK])
+        found.update((a.id, a) for a in load_artifacts(conn, artifacts.c.id.in_(chunk)))
+        found.update((e.id, e) for e in load_executions(conn, executions.c.id.in_(chunk)))
+    return found

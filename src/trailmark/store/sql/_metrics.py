@@ -1,0 +1,88 @@
+"""Metric time series, with a latest-value row per series kept in step on every write."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, case, func, select
+
+from trailmark.entities import Metric
+from trailmark.store.sql._tables import latest_metrics, metrics
+from trailmark.store.sql._upsert import upsert
+
+
+def insert_points(conn: Connection, execution_id: int, points: Sequence[Metric]) -> None:
+    """Append points and fold them into the series' latest value, min and max."""
+    if not points:
+        return
+    conn.execute(
+        metrics.insert(),
+        [
+            {"execution_id": execution_id, "key": p.key, "value": p.value, "step": p.step, "timestamp": p.timestamp}
+            for p in points
+        ],
+    )
+    upsert(
+        conn,
+        latest_metrics,
+        [_summary(execution_id, key, series) for key, series in _by_key(points).items()],
+        keys=["execution_id", "key"],
+        update=lambda new: _fold(conn, new),
+    )
+
+
+def _by_key(points: Sequence[Metric]) -> dict[str, list[Metric]]:
+    grouped: dict[str, list[Metric]] = {}
+    for point in points:
+        grouped.setdefault(point.key, []).append(point)
+    return grouped
+
+
+def _summary(execution_id: int, key: str, series: list[Metric]) -> dict[str, Any]:
+    last = max(series, key=lambda p: (p.step, p.timestamp))
+    values = [p.value for p in series]
+    return {
+        "execution_id": execution_id,
+        "key": key,
+        "value": last.value,
+        "step": last.step,
+        "timestamp": last.timestamp,
+        "min_value": min(values),
+        "max_value": max(values),
+    }
+
+
+def _fold(conn: Connection, new: Any) -> dict[str, Any]:
+    """Column updates that keep the later step's value and widen min/max."""
+    old = latest_metrics.c
+    newer = new.step >= old.step
+    smaller, larger = (func.least, func.greatest) if conn.dialect.name == "postgresql" else (func.min, func.max)
+    return {
+        "value": case((newer, new.value), else_=old.value),
+        "step": case((newer, new.step), else_=old.step),
+        "timestamp": case((newer, new.timestamp), else_=old.timestamp),
+        "min_value": smaller(old.min_value, new.min_value),
+        "max_value": larger(old.max_value, new.max_value),
+    }
+
+
+def load_series(conn: Connection, execution_id: int, key: str | None) -> list[Metric]:
+    """Points of one execution (one key, or all), ordered by key, step and time."""
+    query = select(metrics.c.key, metrics.c.value, metrics.c.step, metrics.c.timestamp).where(
+        metrics.c.execution_id == execution_id
+    )
+    if key is not None:
+        query = query.where(metrics.c.key == key)
+    query = query.order_by(metrics.c.key, metrics.c.step, metrics.c.timestamp, metrics.c.id)
+    return [Metric(key=r.key, value=r.value, step=r.step, timestamp=r.timestamp) for r in conn.execute(query)]
+
+
+def latest_values(conn: Connection, execution_id: int) -> dict[str, float]:
+    """The latest step's value of every metric of an execution."""
+    rows = conn.execute(
+        select(latest_metrics.c.key, latest_metrics.c.value)
+        .where(latest_metrics.c.execution_id == execution_id)
+        .order_by(latest_metrics.c.key)
+    )
+    return {r.key: r.value for r in rows}

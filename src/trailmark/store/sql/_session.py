@@ -1,0 +1,135 @@
+"""Engines, transactions and the translation of database errors.
+
+One transaction per public call, committed before the call returns. On SQLite, writes
+take the write lock up front (``BEGIN IMMEDIATE``) under a busy timeout, so concurrent
+writers queue instead of failing with "database is locked"; on PostgreSQL, a unique
+violation caused by a concurrent writer is retried with fresh data.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError
+
+from trailmark.errors import ConflictError, TrailmarkError, ValidationError
+
+_logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_MS = 60_000
+WRITE_RETRIES = 8
+_WRITE_OPTION = "trailmark_write"
+
+
+def make_engine(uri: str) -> Engine:
+    """An engine for a ``sqlite://`` or ``postgresql://`` URI, set up for Trailmark."""
+    try:
+        url = make_url(uri)
+    except ArgumentError as exc:
+        raise ValidationError(f"cannot read store URI {uri!r}: {exc}") from exc
+    backend = url.get_backend_name()
+    if backend == "postgresql":
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")
+        return _create(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    if backend == "sqlite":
+        engine = _create(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+        _configure_sqlite(engine)
+        return engine
+    raise ValidationError(f"unsupported store URI {uri!r}: use sqlite:///PATH, postgresql://... or http://...")
+
+
+def _create(url, **kwargs) -> Engine:
+    try:
+        return create_engine(url, **kwargs)
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise TrailmarkError(
+            f"no database driver for {url.drivername}: pip install 'trailmark[postgres]'"
+        ) from exc
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy's begin event below issue BEGIN itself (pysqlite's own handling
+        # would defer it and so could not take the write lock up front).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get(_WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+@contextmanager
+def read(engine: Engine) -> Iterator[Connection]:
+    """A read-only transaction."""
+    with _translated(), engine.connect() as conn, conn.begin():
+        yield conn
+
+
+def write(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """Run ``work(conn)`` in one write transaction, committed before returning.
+
+    A unique violation from a concurrent writer, a lock or a serialization failure
+    reruns ``work`` from the start (it must re-read what it depends on); any other
+    IntegrityError becomes ConflictError.
+    """
+    for attempt in range(WRITE_RETRIES):
+        try:
+            with _translated(retryable=True), engine.connect() as conn:
+                conn = conn.execution_options(**{_WRITE_OPTION: True})
+                with conn.begin():
+                    return work(conn)
+        except _Retry as retry:
+            _logger.debug("write retried (attempt %d): %s", attempt + 1, retry.__cause__)
+            time.sleep(0.005 * (attempt + 1))
+            last = retry.__cause__
+    raise ConflictError(f"write kept clashing with concurrent writers: {last}") from last
+
+
+class _Retry(Exception):
+    """Internal: the transaction lost a race and is safe to run again."""
+
+
+@contextmanager
+def _translated(*, retryable: bool = False) -> Iterator[None]:
+    """Translate driver errors into Trailmark errors, at this one boundary."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if retryable:
+            raise _Retry() from exc
+        raise ConflictError(f"the write conflicts with stored data: {exc.orig}") from exc
+    except OperationalError as exc:
+        message = str(exc.orig)
+        if retryable and _is_transient(message):
+            raise _Retry() from exc
+        raise TrailmarkError(f"database error: {_first_line(message)}") from exc
+    except DBAPIError as exc:
+        if retryable and _is_transient(str(exc.orig)):
+            raise _Retry() from exc
+        raise TrailmarkError(f"database error: {_first_line(str(exc.orig))}") from exc
+
+
+def _is_transient(message: str) -> bool:
+    lowered = message.lower()
+    return "locked" in lowered or "could not serialize" in lowered or "deadlock" in lowered
+
+
+def _first_line(message: str) -> str:
+    return message.strip().splitlines()[0] if message.strip() else "unknown error"

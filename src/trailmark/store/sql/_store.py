@@ -1,0 +1,384 @@
+"""SqlStore: the Store protocol over SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timezone
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select
+from sqlalchemy.engine import make_url
+
+from trailmark import hashing
+from trailmark._config import DEFAULT_PROJECT
+from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page
+from trailmark.errors import NotFoundError, ValidationError
+from trailmark.lineage import Lineage
+from trailmark.refs import parse_ref
+from trailmark.store import _validate
+from trailmark.store._base import StoreBase, node_id
+from trailmark.store._protocol import NodeLike
+from trailmark.store.sql import _artifacts, _executions, _lineage, _metrics, _refs, _registry, _schema, _session
+from trailmark.store.sql._tables import context_members, contexts, environments, events, nodes, projects, tags
+from trailmark.store.sql._upsert import upsert
+
+
+@cache
+def local_user() -> str:
+    """The OS user this process runs as: the actor of an embedded store."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class SqlStore(StoreBase):
+    """A store in a SQLite file or a PostgreSQL database.
+
+    Example:
+        >>> store = SqlStore("sqlite:///trailmark.db")
+        >>> store.get("dataset:housing-raw@1")
+    """
+
+    def __init__(self, uri: str, *, project: str = DEFAULT_PROJECT, actor: str | None = None) -> None:
+        self.uri = uri
+        self.engine = _session.make_engine(uri)
+        self.actor = actor or local_user()
+        _make_sqlite_parent(uri)
+        _schema.ensure_schema(self.engine)
+        self.project = _validate.node_name(project, "project")
+        self._project_id = self._write(lambda conn: _ensure_project(conn, self.project))
+        self._environment_ids: dict[str, int] = {}
+
+    def __repr__(self) -> str:
+        return f"SqlStore({make_url(self.uri).render_as_string(hide_password=True)!r}, project={self.project!r})"
+
+    # -- transactions ---------------------------------------------------------------
+
+    def _write(self, work):
+        return _session.write(self.engine, work)
+
+    def _read(self):
+        return _session.read(self.engine)
+
+    def _resolve(self, conn: Connection, ref: NodeLike, *, at: datetime | None = None) -> tuple[str, int]:
+        known = node_id(ref)
+        if known is not None:
+            kind = conn.execute(select(nodes.c.kind).where(nodes.c.id == known)).scalar()
+            if kind is None:
+                raise NotFoundError(f"no artifact or execution with id {known}")
+            return kind, known
+        return _refs.resolve(conn, self._project_id, parse_ref(ref), at=at)  # type: ignore[arg-type]
+
+    def _execution_id(self, conn: Connection, ref: NodeLike) -> int:
+        kind, found = self._resolve(conn, ref)
+        if kind != "execution":
+            raise ValidationError(f"{ref if isinstance(ref, str) else found} is an artifact, not an execution")
+        return found
+
+    # -- artifacts and executions -----------------------------------------------------
+
+    def log_artifact(
+        self,
+        type: str,
+        name: str,
+        uri: str | None = None,
+        *,
+        digest: str | None = None,
+        properties: Mapping[str, Any] | None = None,
+    ) -> Artifact:
+        """Log a version of an artifact; known content returns the version already stored.
+
+        Without ``digest``, a readable file, directory or fsspec URI is hashed; otherwise
+        the digest covers the uri and properties.
+        """
+        _validate.type_name(type)
+        _validate.node_name(name)
+        props = _validate.json_object(properties, "properties")
+        uri = _normalise_uri(uri)
+        if digest is None:
+            digest = (hashing.digest_uri(uri) if uri else None) or hashing.digest_bytes(
+                json.dumps({"uri": uri, "properties": props}, sort_keys=True).encode()
+            )
+        _validate.digest(digest)
+
+        def work(conn: Connection) -> Artifact:
+            artifact, _ = _artifacts.insert_artifact(
+                conn, project_id=self._project_id, type=type, name=name, digest=digest, uri=uri,
+                properties=props, actor=self.actor, now=_now(),
+            )
+            return artifact
+
+        return self._write(work)
+
+    def start_execution(
+        self,
+        type: str,
+        name: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        context: str | None = None,
+        context_type: str = "Experiment",
+        environment: Mapping[str, Any] | None = None,
+    ) -> Execution:
+        """Start a RUNNING execution; ``environment`` may carry ``packages`` (stored once per set)."""
+        _validate.type_name(type)
+        _validate.node_name(name)
+        values = _validate.json_object(params, "params")
+        env = _validate.json_object(environment, "environment")
+        packages = env.pop("packages", None)
+        if context is not None:
+            _validate.node_name(context, "context")
+            _validate.type_name(context_type, "context type")
+
+        def work(conn: Connection) -> Execution:
+            environment_id = self._environment_id(conn, env.get("packages_digest"), packages)
+            execution_id = _executions.insert_execution(
+                conn, project_id=self._project_id, type=type, name=name, params_=values, environment=env,
+                environment_id=environment_id, actor=self.actor, now=_now(),
+            )
+            if context is not None:
+                _add_to_context(conn, self._project_id, context_type, context, execution_id)
+            return _executions.load_execution(conn, execution_id)
+
+        return self._write(work)
+
+    def _environment_id(self, conn: Connection, digest: str | None, packages: Any) -> int | None:
+        if not digest or not isinstance(packages, dict):
+            return None
+        if digest not in self._environment_ids:
+            self._environment_ids[digest] = _executions.ensure_environment(conn, digest, packages)
+        return self._environment_ids[digest]
+
+    def log_params(self, execution: NodeLike, params: Mapping[str, Any]) -> None:
+        values = _validate.json_object(params, "params")
+        self._write(lambda conn: _executions.add_params(conn, self._execution_id(conn, execution), values))
+
+    def link(
+        self,
+        execution: NodeLike,
+        *,
+        inputs: Iterable[NodeLike] = (),
+        outputs: Iterable[NodeLike] = (),
+        roles: Mapping[int, str] | None = None,
+    ) -> None:
+        """Record that ``execution`` read ``inputs`` and wrote ``outputs`` (``roles``: artifact id -> role)."""
+        roles = dict(roles or {})
+        inputs, outputs = list(inputs), list(outputs)
+
+        def work(conn: Connection) -> None:
+            exec_id = self._execution_id(conn, execution)
+            rows = []
+            for kind, group in (("INPUT", inputs), ("OUTPUT", outputs)):
+                for item in group:
+                    found_kind, art_id = self._resolve(conn, item)
+                    if found_kind != "artifact":
+                        raise ValidationError(f"only artifacts are linked as {kind.lower()}s; {item!r} is an execution")
+                    source, target = (art_id, exec_id) if kind == "INPUT" else (exec_id, art_id)
+                    role = roles.get(art_id)
+                    rows.append({"source_id": source, "target_id": target, "kind": kind, "role": role})
+            if rows:
+                upsert(conn, events, rows, keys=["source_id", "target_id"], update=[])
+                _attribute_outputs(conn, exec_id, [r["target_id"] for r in rows if r["kind"] == "OUTPUT"])
+
+        self._write(work)
+
+    def log_metric_points(self, execution: NodeLike, points: Sequence[Metric]) -> None:
+        """Append metric points (one transaction for the whole batch)."""
+        for point in points:
+            _validate.metric_value(point.key, point.value)
+            _validate.step(point.step)
+        self._write(lambda conn: _metrics.insert_points(conn, self._execution_id(conn, execution), points))
+
+    def end_execution(
+        self,
+        execution: NodeLike,
+        *,
+        status: str = "COMPLETE",
+        error: str | None = None,
+        resources: Mapping[str, Any] | None = None,
+    ) -> Execution:
+        final = _validate.status(status)
+        used = _validate.json_object(resources, "resources")
+
+        def work(conn: Connection) -> Execution:
+            exec_id = self._execution_id(conn, execution)
+            _executions.finish(conn, exec_id, status=final, ended_at=_now(), resources=used, error=error)
+            return _executions.load_execution(conn, exec_id)
+
+        return self._write(work)
+
+    # -- reading ----------------------------------------------------------------------
+
+    def get(self, ref: NodeLike, *, at: datetime | None = None) -> Node:
+        """The artifact or execution a reference names (``at``: aliases and "latest" as they were then)."""
+        with self._read() as conn:
+            kind, found = self._resolve(conn, ref, at=at)
+            if kind == "artifact":
+                return _artifacts.load_artifact(conn, found)
+            return _executions.load_execution(conn, found)
+
+    def metrics(self, execution: NodeLike, *, key: str | None = None) -> list[Metric]:
+        """The metric series of an execution, ordered by key and step."""
+        with self._read() as conn:
+            return _metrics.load_series(conn, self._execution_id(conn, execution), key)
+
+    def lineage(
+        self,
+        ref: NodeLike,
+        *,
+        direction: str = "downstream",
+        depth: int | None = None,
+        types: Sequence[str] | None = None,
+    ) -> Lineage:
+        """What was derived from ``ref`` (downstream), what it came from (upstream), or both.
+
+        ``depth`` counts edges (a dataset to the step that reads it is 1); ``types`` keeps
+        only nodes of those artifact or execution types (the root is always kept).
+        """
+        _validate.direction(direction)
+        _validate.depth(depth)
+        walks = ("upstream", "downstream") if direction == "both" else (direction,)
+        with self._read() as conn:
+            _, root = self._resolve(conn, ref)
+            depths, edges = _lineage.traverse(conn, root, walks, depth)  # type: ignore[arg-type]
+            found = _lineage.load_nodes(conn, list(depths))
+        keep = {i for i, n in found.items() if i == root or types is None or n.type in types}
+        ordered = sorted(keep, key=lambda i: (depths[i], i))
+        return Lineage(
+            root=root,
+            direction=direction,
+            nodes=[found[i] for i in ordered],
+            edges=[e for e in edges if e.source in keep and e.target in keep],
+            depths={i: depths[i] for i in ordered},
+        )
+
+    def search(
+        self,
+        filter: str = "",
+        *,
+        kind: str = "artifacts",
+        order_by: Sequence[str] | None = None,
+        limit: int = 100,
+        page_token: str | None = None,
+    ) -> Page[Any]:
+        """Artifacts, executions or models matching a filter (see docs/search.md)."""
+        from trailmark.store.sql._search import search
+
+        with self._read() as conn:
+            return search(
+                conn, project_id=self._project_id, filter=filter, kind=kind, order_by=order_by,
+                limit=limit, page_token=page_token,
+            )
+
+    # -- annotations, contexts, environments ----------------------------------------------
+
+    def set_tag(self, ref: NodeLike, key: str, value: str) -> None:
+        """Set a tag (a mutable label) on any node."""
+        _validate.json_object({key: value}, "tags")
+
+        def work(conn: Connection) -> None:
+            _, found = self._resolve(conn, ref)
+            upsert(conn, tags, {"node_id": found, "key": key, "value": str(value)}, keys=["node_id", "key"],
+                   update=["value"])
+
+        self._write(work)
+
+    def tags(self, ref: NodeLike) -> dict[str, str]:
+        with self._read() as conn:
+            _, found = self._resolve(conn, ref)
+            rows = conn.execute(select(tags.c.key, tags.c.value).where(tags.c.node_id == found).order_by(tags.c.key))
+            return {r.key: r.value for r in rows}
+
+    def contexts(self, *, type: str | None = None) -> list[Context]:
+        """The experiments and pipelines of this project."""
+        query = select(contexts).where(contexts.c.project_id == self._project_id).order_by(contexts.c.id)
+        if type is not None:
+            query = query.where(contexts.c.type == type)
+        with self._read() as conn:
+            return [Context(id=r.id, project=self.project, type=r.type, name=r.name) for r in conn.execute(query)]
+
+    def packages(self, digest: str) -> dict[str, str]:
+        """The package versions of an environment, by its ``packages_digest``."""
+        with self._read() as conn:
+            found = conn.execute(select(environments.c.packages).where(environments.c.digest == digest)).scalar()
+        if found is None:
+            raise NotFoundError(f"no environment with packages digest {digest}")
+        return found
+
+    # -- registry ---------------------------------------------------------------------
+
+    def set_alias(self, model: str, alias: str, *, version: int | None) -> AliasMove:
+        """Point ``alias`` of ``model`` at ``version`` (None removes it); every move is kept."""
+        _validate.node_name(model, "model name")
+        _validate.node_name(alias, "alias")
+        return self._write(
+            lambda conn: _registry.move_alias(conn, self._project_id, model, alias, version, self.actor, _now())
+        )
+
+    def versions(self, type: str, name: str) -> list[Artifact]:
+        """Every version of the ``type``/``name`` series, oldest first."""
+        with self._read() as conn:
+            return _artifacts.load_artifacts(
+                conn,
+                _artifacts.artifacts.c.project_id == self._project_id,
+                _artifacts.artifacts.c.type == type,
+                _artifacts.artifacts.c.name == name,
+            )
+
+    def alias_history(self, model: str, alias: str | None = None) -> list[AliasMove]:
+        with self._read() as conn:
+            return _registry.alias_history(conn, self._project_id, model, alias)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+
+def _ensure_project(conn: Connection, name: str) -> int:
+    upsert(conn, projects, {"name": name, "created_at": _now()}, keys=["name"], update=[])
+    return conn.execute(select(projects.c.id).where(projects.c.name == name)).scalar_one()
+
+
+def _add_to_context(conn: Connection, project_id: int, type: str, name: str, member: int) -> None:
+    upsert(conn, contexts, {"project_id": project_id, "type": type, "name": name, "created_at": _now()},
+           keys=["project_id", "type", "name"], update=[])
+    context_id = conn.execute(
+        select(contexts.c.id).where(contexts.c.project_id == project_id, contexts.c.type == type, contexts.c.name == name)
+    ).scalar_one()
+    upsert(conn, context_members, {"context_id": context_id, "node_id": member}, keys=["context_id", "node_id"],
+           update=[])
+
+
+def _attribute_outputs(conn: Connection, execution_id: int, outputs: list[int]) -> None:
+    """Outputs join the contexts of the execution that wrote them."""
+    if not outputs:
+        return
+    context_ids = conn.execute(
+        select(context_members.c.context_id).where(context_members.c.node_id == execution_id)
+    ).scalars().all()
+    rows = [{"context_id": c, "node_id": o} for c in context_ids for o in outputs]
+    if rows:
+        upsert(conn, context_members, rows, keys=["context_id", "node_id"], update=[])
+
+
+def _normalise_uri(uri: str | None) -> str | None:
+    """Plain local paths become absolute ``file://`` URIs; other URIs pass unchanged."""
+    if uri is None or "://" in uri:
+        return uri
+    return Path(uri).expanduser().resolve().as_uri()
+
+
+def _make_sqlite_parent(uri: str) -> None:
+    url = make_url(uri)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+

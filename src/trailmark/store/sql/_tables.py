@@ -1,0 +1,223 @@
+"""The schema, in SQLAlchemy Core. It changes only through Alembic migrations.
+
+Artifacts and executions share one id space (``nodes``), so a bare id names one node,
+events are plain ``source -> target`` edges, and tags or classifications can sit on
+either kind of node.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# BIGINT on PostgreSQL; INTEGER on SQLite, where only "INTEGER PRIMARY KEY" is the rowid.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+# JSONB on PostgreSQL (indexable, compact); JSON text elsewhere.
+Json = JSON().with_variant(postgresql.JSONB(), "postgresql").with_variant(sqlite.JSON(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator):
+    """Timestamps are stored in UTC and always read back timezone-aware (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
+When = UTCDateTime()
+
+projects = Table(
+    "projects",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created_at", When, nullable=False),
+)
+
+nodes = Table(
+    "nodes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("kind", String(10), nullable=False),  # "artifact" | "execution"
+)
+
+artifacts = Table(
+    "artifacts",
+    metadata,
+    Column("id", Id, ForeignKey("nodes.id"), primary_key=True, autoincrement=False),
+    Column("project_id", Id, ForeignKey("projects.id"), nullable=False),
+    Column("type", String(100), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("digest", String(71), nullable=False),
+    Column("uri", Text),
+    Column("properties", Json, nullable=False),
+    Column("created_at", When, nullable=False),
+    Column("created_by", String(200)),
+    UniqueConstraint("project_id", "type", "name", "version", name="uq_artifacts_series_version"),
+    UniqueConstraint("project_id", "type", "name", "digest", name="uq_artifacts_series_digest"),
+    Index("ix_artifacts_name", "project_id", "name", "version"),
+    Index("ix_artifacts_digest", "digest"),
+    Index("ix_artifacts_created", "project_id", "created_at"),
+)
+
+environments = Table(
+    "environments",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("digest", String(71), nullable=False, unique=True),
+    Column("packages", Json, nullable=False),
+)
+
+executions = Table(
+    "executions",
+    metadata,
+    Column("id", Id, ForeignKey("nodes.id"), primary_key=True, autoincrement=False),
+    Column("project_id", Id, ForeignKey("projects.id"), nullable=False),
+    Column("type", String(100), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("params", Json, nullable=False),
+    Column("environment", Json, nullable=False),
+    Column("environment_id", Id, ForeignKey("environments.id")),
+    Column("started_at", When, nullable=False),
+    Column("ended_at", When),
+    Column("resources", Json, nullable=False),
+    Column("error", Text),
+    Column("created_by", String(200)),
+    Index("ix_executions_started", "project_id", "started_at"),
+    Index("ix_executions_name", "project_id", "name"),
+    Index("ix_executions_type", "project_id", "type", "started_at"),
+)
+
+# One row per parameter, beside the params JSON, so that search can use an index.
+params = Table(
+    "params",
+    metadata,
+    Column("execution_id", Id, ForeignKey("executions.id"), primary_key=True),
+    Column("key", String(250), primary_key=True),
+    Column("value_text", Text),
+    Column("value_num", Float),
+    Index("ix_params_key_text", "key", "value_text"),
+    Index("ix_params_key_num", "key", "value_num"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("source_id", Id, ForeignKey("nodes.id"), nullable=False),
+    Column("target_id", Id, ForeignKey("nodes.id"), nullable=False),
+    Column("kind", String(6), nullable=False),  # INPUT: artifact -> execution; OUTPUT: execution -> artifact
+    Column("role", String(100)),
+    UniqueConstraint("source_id", "target_id", name="uq_events_edge"),
+    Index("ix_events_target", "target_id", "source_id"),
+)
+
+metrics = Table(
+    "metrics",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("execution_id", Id, ForeignKey("executions.id"), nullable=False),
+    Column("key", String(250), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("step", BigInteger, nullable=False),
+    Column("timestamp", When, nullable=False),
+    Index("ix_metrics_series", "execution_id", "key", "step"),
+)
+
+# The value at the latest step of each series, with its running min and max, kept up to
+# date on every write so that search and ordering by a metric use one indexed row.
+latest_metrics = Table(
+    "latest_metrics",
+    metadata,
+    Column("execution_id", Id, ForeignKey("executions.id"), primary_key=True),
+    Column("key", String(250), primary_key=True),
+    Column("value", Float, nullable=False),
+    Column("step", BigInteger, nullable=False),
+    Column("timestamp", When, nullable=False),
+    Column("min_value", Float, nullable=False),
+    Column("max_value", Float, nullable=False),
+    Index("ix_latest_metrics_key_value", "key", "value"),
+)
+
+contexts = Table(
+    "contexts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("project_id", Id, ForeignKey("projects.id"), nullable=False),
+    Column("type", String(100), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("created_at", When, nullable=False),
+    UniqueConstraint("project_id", "type", "name", name="uq_contexts_key"),
+)
+
+context_members = Table(
+    "context_members",
+    metadata,
+    Column("context_id", Id, ForeignKey("contexts.id"), primary_key=True),
+    Column("node_id", Id, ForeignKey("nodes.id"), primary_key=True),
+    Index("ix_context_members_node", "node_id"),
+)
+
+tags = Table(
+    "tags",
+    metadata,
+    Column("node_id", Id, ForeignKey("nodes.id"), primary_key=True),
+    Column("key", String(250), primary_key=True),
+    Column("value", Text, nullable=False),
+    Index("ix_tags_key_value", "key", "value"),
+)
+
+alias_moves = Table(
+    "alias_moves",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("project_id", Id, ForeignKey("projects.id"), nullable=False),
+    Column("model", String(300), nullable=False),
+    Column("alias", String(100), nullable=False),
+    Column("artifact_id", Id, ForeignKey("artifacts.id")),  # NULL: the alias was removed
+    Column("set_by", String(200)),
+    Column("set_at", When, nullable=False),
+    Index("ix_alias_moves_lookup", "project_id", "model", "alias", "id"),
+)

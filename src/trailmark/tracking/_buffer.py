@@ -1,0 +1,69 @@
+"""Metric points buffered in memory and written in batches by a background flusher."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+
+from trailmark.entities import Metric
+
+FLUSH_SECONDS = 1.0
+MAX_BUFFERED = 50_000
+
+
+class MetricBuffer:
+    """Collects points; ``write`` receives them in batches at least every second and on close.
+
+    A failed background write is kept and raised by the next ``add`` or ``close``, so no
+    error is lost silently.
+    """
+
+    def __init__(self, write: Callable[[Sequence[Metric]], None]) -> None:
+        self._write = write
+        self._points: list[Metric] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._loop, name="trailmark-metrics", daemon=True)
+        self._thread.start()
+
+    def add(self, point: Metric) -> None:
+        self._raise_pending()
+        with self._lock:
+            self._points.append(point)
+            full = len(self._points) >= MAX_BUFFERED
+        if full:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is buffered now, in the caller's thread."""
+        with self._lock:
+            points, self._points = self._points, []
+        if not points:
+            return
+        try:
+            self._write(points)
+        except BaseException:
+            with self._lock:  # keep them for the next try
+                self._points[:0] = points
+            raise
+
+    def close(self) -> None:
+        """Stop the flusher and write the rest; raise a pending background error."""
+        self._stop.set()
+        self._thread.join()
+        self._raise_pending()
+        self.flush()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(FLUSH_SECONDS):
+            try:
+                self.flush()
+            except Exception as exc:  # kept for the caller's thread, see class docstring
+                self._error = exc
+                return
+
+    def _raise_pending(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error

@@ -1,0 +1,64 @@
+"""Turn what a user hands to a run (a DataFrame, an array, a path, a URI, an Artifact) into an artifact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from trailmark.entities import Artifact
+from trailmark.errors import ValidationError
+
+_DATA_MODULES = {"pandas", "numpy", "pyarrow", "polars"}
+_TABULAR_SUFFIXES = {".csv", ".parquet", ".pq", ".tsv"}
+
+
+def is_data(value: Any) -> bool:
+    """True for the values a step records as inputs or outputs."""
+    if isinstance(value, (Artifact, Path)):
+        return True
+    if isinstance(value, str):
+        return "://" in value or Path(value).exists()
+    return type(value).__module__.split(".")[0] in _DATA_MODULES and hasattr(value, "shape")
+
+
+def log_data(store: Any, value: Any, *, name: str | None, type: str, uri: str | None = None) -> Artifact:
+    """The artifact for ``value``, logged into the ``type``/``name`` series when it is new."""
+    if isinstance(value, Artifact):
+        return value
+    if isinstance(value, (str, Path)):
+        return _log_location(store, str(value), name=name, type=type)
+    if name is None:
+        raise ValidationError(f"name= is needed to log an in-memory {value.__class__.__name__}")
+    from trailmark.capture import describe_dataset
+
+    description = describe_dataset(value)
+    return store.log_artifact(type, name, uri, digest=description.digest, properties=description.properties)
+
+
+def _log_location(store: Any, location: str, *, name: str | None, type: str) -> Artifact:
+    if "://" in location and not location.startswith("file://"):
+        return store.log_artifact(type, name or _basename(location), location)
+    path = Path(location.removeprefix("file://")).expanduser()
+    if not path.exists():
+        raise ValidationError(f"cannot log {location!r}: no such file or directory")
+    properties: dict[str, Any] = {}
+    if path.suffix.lower() in _TABULAR_SUFFIXES or path.is_dir():
+        properties = _describe_file(path)
+    return store.log_artifact(type, name or _basename(str(path)), path.resolve().as_uri(), properties=properties)
+
+
+def _describe_file(path: Path) -> dict[str, Any]:
+    """Schema and statistics of a data file when pyarrow is installed; nothing otherwise."""
+    try:
+        from trailmark.capture import describe_dataset
+
+        return describe_dataset(path).properties
+    except ImportError:
+        return {}
+    except (ValueError, OSError):  # not a table after all: the file is still versioned by its bytes
+        return {}
+
+
+def _basename(location: str) -> str:
+    stem = Path(location.rstrip("/").split("://", 1)[-1]).stem
+    return stem or "data"

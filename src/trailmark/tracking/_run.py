@@ -1,0 +1,142 @@
+"""``tm.run``: an execution as a context manager, with buffered metrics and automatic environment."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from trailmark.entities import Artifact, Execution, Metric
+from trailmark.errors import ValidationError
+from trailmark.store import _validate
+from trailmark.tracking import _active
+from trailmark.tracking._buffer import MetricBuffer
+from trailmark.tracking._data import log_data
+from trailmark.tracking._resources import ResourceMeter
+
+if TYPE_CHECKING:
+    from trailmark.store import Store
+
+
+class Run:
+    """One execution in progress. Use it as a context manager:
+
+    the execution ends COMPLETE, or FAILED with the exception's type and message stored
+    (the exception is re-raised). Environment, wall/CPU time and peak memory are recorded
+    without being asked; metric points are buffered and written in batches.
+
+    Example:
+        >>> with store.run("train", type="Train", params={"max_depth": 10}) as run:
+        ...     data = run.log_input(df, name="housing-raw")
+        ...     run.log_metric("rmse", 28000.0, step=0)
+        ...     run.log_model(model, name="house-price-rf")
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        name: str,
+        *,
+        type: str = "Run",
+        experiment: str | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.store = store
+        self.name = name
+        self.type = type
+        self.experiment = experiment
+        self._params = dict(params or {})
+        self._execution: Execution | None = None
+        self._steps: dict[str, int] = {}
+        self._buffer: MetricBuffer | None = None
+        self._meter: ResourceMeter | None = None
+        self._token: Any = None
+
+    @property
+    def execution(self) -> Execution:
+        """The execution as last written (COMPLETE or FAILED once the block has ended)."""
+        if self._execution is None:
+            raise ValidationError(f"run {self.name!r} has not started: use it in a `with` block")
+        return self._execution
+
+    @property
+    def id(self) -> int:
+        return self.execution.id
+
+    def __enter__(self) -> Run:
+        from trailmark.capture.environment import capture_environment
+
+        self._meter = ResourceMeter()
+        self._execution = self.store.start_execution(
+            self.type, self.name, params=self._params, context=self.experiment, environment=capture_environment()
+        )
+        self._buffer = MetricBuffer(lambda points: self.store.log_metric_points(self._execution, points))
+        self._token = _active.enter_run(self)
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        _active.leave_run(self._token)
+        assert self._buffer is not None and self._meter is not None
+        try:
+            self._buffer.close()
+        finally:
+            error = None
+            if exc is not None:
+                error = "".join(traceback.format_exception_only(exc_type, exc)).strip()
+            self._execution = self.store.end_execution(
+                self.execution, status="FAILED" if exc is not None else "COMPLETE", error=error,
+                resources=self._meter.read(),
+            )
+
+    # -- params and metrics -----------------------------------------------------------
+
+    def log_param(self, key: str, value: Any) -> None:
+        self.log_params({key: value})
+
+    def log_params(self, params: Mapping[str, Any]) -> None:
+        """Add parameters (written at once)."""
+        self.store.log_params(self.execution, params)
+
+    def log_metric(self, key: str, value: float, step: int | None = None, *, timestamp: datetime | None = None) -> None:
+        """Buffer one point; without ``step``, each key counts its own steps from 0."""
+        number = _validate.metric_value(key, value)
+        if step is None:
+            step = self._steps.get(key, -1) + 1
+        _validate.step(step)
+        self._steps[key] = max(step, self._steps.get(key, -1))
+        assert self._buffer is not None, "log_metric outside the run's `with` block"
+        self._buffer.add(Metric(key, number, step, timestamp or datetime.now(timezone.utc)))
+
+    def log_metrics(self, values: Mapping[str, float], step: int | None = None) -> None:
+        for key, value in values.items():
+            self.log_metric(key, value, step)
+
+    # -- artifacts --------------------------------------------------------------------
+
+    def log_input(self, data: Any, *, name: str | None = None, type: str = "Dataset", role: str | None = None) -> Artifact:
+        """Record ``data`` (DataFrame, array, path, URI or Artifact) as read by this run."""
+        artifact = log_data(self.store, data, name=name, type=type)
+        self.store.link(self.execution, inputs=[artifact], roles={artifact.id: role} if role else None)
+        return artifact
+
+    def log_output(self, data: Any, *, name: str | None = None, type: str = "Dataset", role: str | None = None) -> Artifact:
+        """Record ``data`` as written by this run."""
+        artifact = log_data(self.store, data, name=name, type=type)
+        self.store.link(self.execution, outputs=[artifact], roles={artifact.id: role} if role else None)
+        return artifact
+
+    def log_model(self, model: Any, *, name: str, uri: str | None = None, properties: Mapping[str, Any] | None = None) -> Artifact:
+        """Record a fitted model as an output; it becomes the next version of the ``name`` series."""
+        if isinstance(model, Artifact):
+            artifact = model
+        else:
+            from trailmark.capture import describe_model
+
+            description = describe_model(model)
+            artifact = self.store.log_artifact(
+                "Model", name, uri, digest=description.digest,
+                properties={**description.properties, **dict(properties or {})},
+            )
+        self.store.link(self.execution, outputs=[artifact])
+        return artifact
