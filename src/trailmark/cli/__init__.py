@@ -1,0 +1,18 @@
+"""The ``trailmark`` command line: parse, call the Python API, render."""
+
+from __future__ import annotations
+
+from trailmark.cli import _demo, _lists, _nodes  # noqa: F401  (commands register on import)
+from trailmark.cli._app import app
+from trailmark.cli._db import db
+from trailmark.cli._errors import run
+
+app.add_typer(db, name="db")
+
+
+def main() -> None:
+    """Entry point of the ``trailmark`` console script."""
+    run(app)
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,48 @@
+"""``runs`` and ``models``: what is in the store, newest first."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from trailmark.cli._app import app, open_store
+from trailmark.cli._render import console, executions_table, when
+from trailmark.store import _validate
+
+
+@app.command()
+def runs(
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10000, help="How many to list.")] = 20,
+    type: Annotated[str | None, typer.Option("--type", help="Only executions of this type (Train, Deploy...).")] = None,
+) -> None:
+    """List executions, newest first, with status, duration, params and latest metrics."""
+    filter = f"type = '{_validate.type_name(type)}'" if type else ""
+    with open_store() as store:
+        page = store.search(filter, kind="executions", order_by=["started desc"], limit=limit)
+        latest = [store.latest_metrics(e) for e in page]
+    if not page.items:
+        console.print("no runs yet: try `trailmark demo`")
+        return
+    console.print(executions_table(page.items, metrics=latest))
+
+
+@app.command()
+def models(
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10000, help="How many versions to list.")] = 50,
+) -> None:
+    """List registered model versions with their aliases, newest first."""
+    with open_store() as store:
+        page = store.search("", kind="models", order_by=["created desc"], limit=limit)
+        aliases = {name: store.models.aliases(name) for name in {m.name for m in page}}
+    if not page.items:
+        console.print("no models yet: try `trailmark demo`")
+        return
+    table = Table()
+    for column in ("model", "version", "aliases", "digest", "created", "ref"):
+        table.add_column(column, overflow="fold")
+    for model in page:
+        tags = ", ".join(sorted(a for a, v in aliases[model.name].items() if v == model.version))
+        table.add_row(model.name, str(model.version), tags, model.digest[:19], when(model.created_at), model.ref)
+    console.print(table)

@@ -1,0 +1,83 @@
+"""``show``, ``lineage`` and ``export``: one node and the graph around it."""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated
+
+import typer
+
+from trailmark.cli._app import app, open_store
+from trailmark.cli._render import console, node_table, print_json
+from trailmark.entities import Execution
+from trailmark.lineage._render import to_tree
+
+
+class GraphFormat(str, enum.Enum):
+    tree = "tree"
+    json = "json"
+    dot = "dot"
+    mermaid = "mermaid"
+
+
+class ExportFormat(str, enum.Enum):
+    json = "json"
+
+
+@app.command()
+def show(
+    ref: Annotated[str, typer.Argument(help="dataset:NAME[@VERSION], model:NAME@ALIAS, exec:ID, sha256:PREFIX or an id.")],
+    format: Annotated[ExportFormat | None, typer.Option("--format", help="json instead of a table.")] = None,
+) -> None:
+    """Show one artifact or execution. In Python: store.get(REF)."""
+    with open_store() as store:
+        node = store.get(ref)
+        if format is ExportFormat.json:
+            print_json(node)
+            return
+        console.print(node_table(node))
+        if isinstance(node, Execution):
+            latest = store.latest_metrics(node)
+            if latest:
+                console.print("[bold]metrics[/bold] " + ", ".join(f"{k}={v:g}" for k, v in latest.items()))
+        tags = store.tags(node)
+        if tags:
+            console.print("[bold]tags[/bold] " + ", ".join(f"{k}={v}" for k, v in tags.items()))
+
+
+@app.command()
+def lineage(
+    ref: Annotated[str, typer.Argument(help="The node to start from.")],
+    up: Annotated[bool, typer.Option("--up", help="Walk upstream: where it came from.")] = False,
+    down: Annotated[bool, typer.Option("--down", help="Walk downstream: what was derived from it (default).")] = False,
+    depth: Annotated[int | None, typer.Option("--depth", min=0, help="Stop after this many edges.")] = None,
+    type: Annotated[list[str] | None, typer.Option("--type", help="Keep only nodes of this type (repeatable).")] = None,
+    format: Annotated[GraphFormat, typer.Option("--format", help="tree, json, dot or mermaid.")] = GraphFormat.tree,
+) -> None:
+    """Walk the lineage graph. In Python: store.lineage(REF, direction=..., depth=...)."""
+    direction = "both" if up and down else "upstream" if up else "downstream"
+    with open_store() as store:
+        graph = store.lineage(ref, direction=direction, depth=depth, types=type or None)
+    if format is GraphFormat.tree:
+        console.print(to_tree(graph))
+    elif format is GraphFormat.json:
+        print_json(graph.to_json())
+    elif format is GraphFormat.dot:
+        print_json(graph.to_dot())
+    else:
+        print_json(graph.to_mermaid())
+
+
+@app.command()
+def export(
+    ref: Annotated[str, typer.Argument(help="The node to export.")],
+    format: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = ExportFormat.json,
+) -> None:
+    """Export a node with its metrics, tags and one level of lineage each way, as JSON."""
+    with open_store() as store:
+        node = store.get(ref)
+        graph = store.lineage(node, direction="both", depth=1)
+        document = {"node": node, "tags": store.tags(node), "lineage": graph.to_dict()}
+        if isinstance(node, Execution):
+            document["metrics"] = store.metrics(node)
+    print_json(document)
