@@ -51,7 +51,7 @@ def load_execution(conn: Connection, execution_id: int) -> Execution:
 
 def ensure_environment(conn: Connection, digest: str, packages: dict[str, str]) -> int:
     """Id of the stored package set with this digest; stored once, shared by every run."""
-    upsert(conn, environments, {"digest": digest, "packages": packages}, keys=["digest"], update=[])
+    upsert(conn, environments, {"digest": digest, "packages": packages}, keys=["digest"])
     return conn.execute(select(environments.c.id).where(environments.c.digest == digest)).scalar_one()
 
 
@@ -115,15 +115,17 @@ def finish(
 
 def write_param_index(conn: Connection, execution_id: int, values: dict[str, Any]) -> None:
     """Keep the searchable ``params`` rows in step with the params JSON."""
-    for key, value in values.items():
-        number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-        upsert(
-            conn,
-            params,
-            {"execution_id": execution_id, "key": key, "value_text": _as_text(value), "value_num": number},
-            keys=["execution_id", "key"],
-            update=["value_text", "value_num"],
-        )
+    if not values:
+        return
+    rows = [
+        {"execution_id": execution_id, "key": key, "value_text": _as_text(value), "value_num": _as_number(value)}
+        for key, value in values.items()
+    ]
+    upsert(conn, params, rows, keys=["execution_id", "key"], update=["value_text", "value_num"])
+
+
+def _as_number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def _as_text(value: Any) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, case, func, select
 
 from trailmark.entities import Metric
 from trailmark.store.sql._tables import latest_metrics, metrics
-from trailmark.store.sql._upsert import upsert
+from trailmark.store.sql._upsert import insert_for, upsert_with
 
 
 def insert_points(conn: Connection, execution_id: int, points: Sequence[Metric]) -> None:
@@ -23,13 +24,7 @@ def insert_points(conn: Connection, execution_id: int, points: Sequence[Metric])
             for p in points
         ],
     )
-    upsert(
-        conn,
-        latest_metrics,
-        [_summary(execution_id, key, series) for key, series in _by_key(points).items()],
-        keys=["execution_id", "key"],
-        update=lambda new: _fold(conn, new),
-    )
+    upsert_with(conn, _fold_statement, [_summary(execution_id, key, series) for key, series in _by_key(points).items()])
 
 
 def _by_key(points: Sequence[Metric]) -> dict[str, list[Metric]]:
@@ -53,18 +48,20 @@ def _summary(execution_id: int, key: str, series: list[Metric]) -> dict[str, Any
     }
 
 
-def _fold(conn: Connection, new: Any) -> dict[str, Any]:
-    """Column updates that keep the later step's value and widen min/max."""
-    old = latest_metrics.c
+@cache
+def _fold_statement(dialect_name: str) -> Any:
+    """Upsert of a series summary that keeps the later step's value and widens min/max."""
+    statement = insert_for(dialect_name, latest_metrics)
+    old, new = latest_metrics.c, statement.excluded
     newer = new.step >= old.step
-    smaller, larger = (func.least, func.greatest) if conn.dialect.name == "postgresql" else (func.min, func.max)
-    return {
+    smaller, larger = (func.least, func.greatest) if dialect_name == "postgresql" else (func.min, func.max)
+    return statement.on_conflict_do_update(index_elements=["execution_id", "key"], set_={
         "value": case((newer, new.value), else_=old.value),
         "step": case((newer, new.step), else_=old.step),
         "timestamp": case((newer, new.timestamp), else_=old.timestamp),
         "min_value": smaller(old.min_value, new.min_value),
         "max_value": larger(old.max_value, new.max_value),
-    }
+    })
 
 
 def load_series(conn: Connection, execution_id: int, key: str | None) -> list[Metric]:

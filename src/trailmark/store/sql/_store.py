@@ -70,6 +70,8 @@ class SqlStore(StoreBase):
         return _session.read(self.engine)
 
     def _resolve(self, conn: Connection, ref: NodeLike, *, at: datetime | None = None) -> tuple[str, int]:
+        if isinstance(ref, (Artifact, Execution)):
+            return ref.kind, ref.id
         known = node_id(ref)
         if known is not None:
             kind = conn.execute(select(nodes.c.kind).where(nodes.c.id == known)).scalar()
@@ -186,7 +188,7 @@ class SqlStore(StoreBase):
                     role = roles.get(art_id)
                     rows.append({"source_id": source, "target_id": target, "kind": kind, "role": role})
             if rows:
-                upsert(conn, events, rows, keys=["source_id", "target_id"], update=[])
+                upsert(conn, events, rows, keys=["source_id", "target_id"])
                 _attribute_outputs(conn, exec_id, [r["target_id"] for r in rows if r["kind"] == "OUTPUT"])
 
         self._write(work)
@@ -287,8 +289,7 @@ class SqlStore(StoreBase):
 
         def work(conn: Connection) -> None:
             _, found = self._resolve(conn, ref)
-            upsert(conn, tags, {"node_id": found, "key": key, "value": str(value)}, keys=["node_id", "key"],
-                   update=["value"])
+            upsert(conn, tags, {"node_id": found, "key": key, "value": str(value)}, keys=["node_id", "key"], update=["value"])
 
         self._write(work)
 
@@ -344,18 +345,17 @@ class SqlStore(StoreBase):
 
 
 def _ensure_project(conn: Connection, name: str) -> int:
-    upsert(conn, projects, {"name": name, "created_at": _now()}, keys=["name"], update=[])
+    upsert(conn, projects, {"name": name, "created_at": _now()}, keys=["name"])
     return conn.execute(select(projects.c.id).where(projects.c.name == name)).scalar_one()
 
 
 def _add_to_context(conn: Connection, project_id: int, type: str, name: str, member: int) -> None:
     upsert(conn, contexts, {"project_id": project_id, "type": type, "name": name, "created_at": _now()},
-           keys=["project_id", "type", "name"], update=[])
+           keys=["project_id", "type", "name"])
     context_id = conn.execute(
         select(contexts.c.id).where(contexts.c.project_id == project_id, contexts.c.type == type, contexts.c.name == name)
     ).scalar_one()
-    upsert(conn, context_members, {"context_id": context_id, "node_id": member}, keys=["context_id", "node_id"],
-           update=[])
+    upsert(conn, context_members, {"context_id": context_id, "node_id": member}, keys=["context_id", "node_id"])
 
 
 def _attribute_outputs(conn: Connection, execution_id: int, outputs: list[int]) -> None:
@@ -367,7 +367,7 @@ def _attribute_outputs(conn: Connection, execution_id: int, outputs: list[int]) 
     ).scalars().all()
     rows = [{"context_id": c, "node_id": o} for c in context_ids for o in outputs]
     if rows:
-        upsert(conn, context_members, rows, keys=["context_id", "node_id"], update=[])
+        upsert(conn, context_members, rows, keys=["context_id", "node_id"])
 
 
 def _normalise_uri(uri: str | None) -> str | None:
