@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from sqlalchemy import CTE, Connection, func, literal, null, select
+from sqlalchemy import CTE, Connection, literal, null, select
 
 from trailmark.entities import Artifact, Edge, EdgeKind, Execution
 from trailmark.store.sql._artifacts import load_artifacts
@@ -52,19 +52,15 @@ def traverse(
     for direction in directions:
         cte = walk(start, direction, depth)
         rows = conn.execute(
-            select(cte.c.id, func.min(cte.c.depth), cte.c.event_id, events.c.source_id, events.c.target_id,
-                   events.c.kind, events.c.role)
-            .outerjoin(events, events.c.id == cte.c.event_id)
-            .group_by(cte.c.id, cte.c.event_id, events.c.source_id, events.c.target_id, events.c.kind, events.c.role)
+            select(cte.c.id, cte.c.depth, cte.c.event_id, events.c.source_id, events.c.target_id, events.c.kind,
+                   events.c.role).outerjoin(events, events.c.id == cte.c.event_id)
         )
         for node_id, node_depth, event_id, source, target, kind, role in rows:
-            if depth is None and node_id != start:
-                node_depth = None  # unknown without the depth column; filled in below
-            if node_id not in depths or (node_depth is not None and node_depth < depths[node_id]):
-                depths[node_id] = node_depth if node_depth is not None else -1
-            if event_id is not None:
+            if node_id not in depths or node_depth < depths[node_id]:
+                depths[node_id] = node_depth
+            if event_id is not None and event_id not in edges:
                 edges[event_id] = Edge(source=source, target=target, kind=EdgeKind(kind), role=role)
-    if depth is None:
+    if depth is None:  # the walk did not count depths: measure them over the edges fetched
         _fill_depths(start, depths, edges.values())
     return depths, list(edges.values())
 
