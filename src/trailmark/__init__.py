@@ -21,6 +21,7 @@ from trailmark.entities import (
 )
 from trailmark.errors import (
     AmbiguousReferenceError,
+    AuthenticationError,
     ConflictError,
     FilterSyntaxError,
     NotFoundError,
@@ -29,6 +30,7 @@ from trailmark.errors import (
     TrailmarkError,
     ValidationError,
 )
+from trailmark.governance import Sensitive
 from trailmark.lineage import Lineage
 from trailmark.store import Store
 from trailmark.tracking import Run, active_store, connect, run, step
@@ -39,6 +41,7 @@ __all__ = [
     "AliasMove",
     "AmbiguousReferenceError",
     "Artifact",
+    "AuthenticationError",
     "ConflictError",
     "Context",
     "Edge",
@@ -52,6 +55,7 @@ __all__ = [
     "Page",
     "PermissionDeniedError",
     "Run",
+    "Sensitive",
     "Status",
     "Store",
     "StoreVersionError",

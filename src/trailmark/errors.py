@@ -9,6 +9,7 @@
     ├── AmbiguousReferenceError         code="ambiguous_ref"    400   (lists candidates)
     ├── ConflictError                   code="conflict"         409
     ├── PermissionDeniedError           code="permission"       403
+    │   └── AuthenticationError         code="unauthenticated"  401   (no valid token)
     └── StoreVersionError               code="store_version"    503
 
 Every class carries ``code`` and ``http_status`` so that the server maps an error to a
@@ -81,6 +82,13 @@ class PermissionDeniedError(TrailmarkError):
     http_status = 403
 
 
+class AuthenticationError(PermissionDeniedError):
+    """No valid credentials: the token is missing, malformed, unknown, expired or revoked."""
+
+    code = "unauthenticated"
+    http_status = 401
+
+
 class StoreVersionError(TrailmarkError):
     """The store's schema is older or newer than this version of Trailmark."""
 
@@ -98,6 +106,7 @@ ERRORS_BY_CODE: dict[str, type[TrailmarkError]] = {
         AmbiguousReferenceError,
         ConflictError,
         PermissionDeniedError,
+        AuthenticationError,
         StoreVersionError,
     )
 }

@@ -10,6 +10,7 @@ from trailmark.entities import Artifact, Execution, Metric
 from trailmark.store import _validate
 
 if TYPE_CHECKING:
+    from trailmark.audit import Audit
     from trailmark.compare import Comparison
     from trailmark.registry import ModelRegistry
     from trailmark.store._protocol import NodeLike
@@ -62,6 +63,13 @@ class StoreBase:
         from trailmark.registry import ModelRegistry
 
         return ModelRegistry(self)  # type: ignore[arg-type]
+
+    @property
+    def audit(self) -> Audit:
+        """The audit log: ``store.audit.verify()``, ``store.audit.log(target=..., actor=..., since=...)``."""
+        from trailmark.audit import Audit
+
+        return Audit(self)
 
     def compare(self, *refs: NodeLike) -> Comparison:
         """Executions (or artifacts) side by side, with their differences marked."""

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, func, select
 
 from trailmark.entities import Artifact
+from trailmark.governance._sensitive import mask
 from trailmark.store.sql._tables import artifacts, nodes, projects
 
 
@@ -26,7 +27,7 @@ def to_artifact(row: Any) -> Artifact:
         version=m["version"],
         digest=m["digest"],
         uri=m["uri"],
-        properties=m["properties"],
+        properties=mask(m["properties"]),
         created_at=m["created_at"],
         created_by=m["created_by"],
     )

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Select, select
 
 from trailmark.entities import Execution, Status
 from trailmark.errors import ConflictError
+from trailmark.governance._sensitive import is_sealed, mask
 from trailmark.store.sql._tables import environments, executions, nodes, params, projects
 from trailmark.store.sql._upsert import upsert
 
@@ -29,7 +30,7 @@ def to_execution(row: Any) -> Execution:
         type=m["type"],
         name=m["name"],
         status=Status(m["status"]),
-        params=m["params"],
+        params=mask(m["params"]),
         environment=m["environment"],
         started_at=m["started_at"],
         ended_at=m["ended_at"],
@@ -89,8 +90,9 @@ def insert_execution(
 
 def add_params(conn: Connection, execution_id: int, new: dict[str, Any]) -> None:
     """Merge ``new`` into a running execution's params (a later value for a key wins)."""
-    current = _running(conn, execution_id, "log params of")
-    merged = {**current.params, **new}
+    _running(conn, execution_id, "log params of")
+    current = conn.execute(select(executions.c.params).where(executions.c.id == execution_id)).scalar_one()
+    merged = {**current, **new}  # the stored form: encrypted values stay encrypted
     conn.execute(executions.update().where(executions.c.id == execution_id).values(params=merged))
     write_param_index(conn, execution_id, new)
 
@@ -115,12 +117,13 @@ def finish(
 
 def write_param_index(conn: Connection, execution_id: int, values: dict[str, Any]) -> None:
     """Keep the searchable ``params`` rows in step with the params JSON."""
-    if not values:
-        return
     rows = [
         {"execution_id": execution_id, "key": key, "value_text": _as_text(value), "value_num": _as_number(value)}
         for key, value in values.items()
+        if not is_sealed(value)  # an encrypted value is not searchable
     ]
+    if not rows:
+        return
     upsert(conn, params, rows, keys=["execution_id", "key"], update=["value_text", "value_num"])
 
 

@@ -22,7 +22,11 @@ from trailmark.refs import parse_ref
 from trailmark.store import _validate
 from trailmark.store._base import StoreBase, node_id
 from trailmark.store._protocol import NodeLike
-from trailmark.store.sql import _artifacts, _executions, _lineage, _metrics, _refs, _registry, _schema, _session
+from trailmark.governance._sensitive import seal
+from trailmark.store.sql import _artifacts, _audit, _classify, _executions, _lineage, _metrics, _refs, _registry, _schema, _session
+from trailmark.store.sql._audit import Change
+from trailmark.store.sql._governed import GovernedStore
+from trailmark.store.sql._protected import ProtectedStore
 from trailmark.store.sql._tables import context_members, contexts, environments, events, nodes, projects, tags
 from trailmark.store.sql._upsert import upsert
 
@@ -40,7 +44,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class SqlStore(StoreBase):
+class SqlStore(GovernedStore, ProtectedStore, StoreBase):
     """A store in a SQLite file or a PostgreSQL database.
 
     Example:
@@ -55,7 +59,10 @@ class SqlStore(StoreBase):
         _make_sqlite_parent(uri)
         _schema.ensure_schema(self.engine)
         self.project = _validate.node_name(project, "project")
-        self._project_id = self._write(lambda conn: _ensure_project(conn, self.project))
+        self._project_id, created = self._write(
+            lambda conn: _ensure_project(conn, self.project),
+            audit=lambda done: Change("project.add", f"project:{self.project}", {"name": self.project}) if done[1] else None,
+        )
         self._environment_ids: dict[str, int] = {}
 
     def __repr__(self) -> str:
@@ -63,8 +70,19 @@ class SqlStore(StoreBase):
 
     # -- transactions ---------------------------------------------------------------
 
-    def _write(self, work):
-        return _session.write(self.engine, work)
+    def _write(self, work, *, audit=None):
+        """Run ``work(conn)`` in one write transaction; ``audit(result)`` -> the Change to log in it, or None."""
+        if audit is None:
+            return _session.write(self.engine, work)
+
+        def audited(conn: Connection):
+            result = work(conn)
+            change = audit(result)
+            if change is not None:  # last statement: the chain lock is held only until commit
+                _audit.append(conn, project=self.project, actor=self.actor, now=_now(), **change._asdict())
+            return result
+
+        return _session.write(self.engine, audited)
 
     def _read(self):
         return _session.read(self.engine)
@@ -104,22 +122,28 @@ class SqlStore(StoreBase):
         """
         _validate.type_name(type)
         _validate.node_name(name)
-        props = _validate.json_object(properties, "properties")
+        sealed, fingerprint = seal(properties, "properties")
+        props = _validate.json_object(sealed, "properties")
         uri = _normalise_uri(uri)
         if digest is None:
             digest = (hashing.digest_uri(uri) if uri else None) or hashing.digest_bytes(
-                json.dumps({"uri": uri, "properties": props}, sort_keys=True).encode()
+                json.dumps({"uri": uri, "properties": fingerprint}, sort_keys=True).encode()
             )
         _validate.digest(digest)
 
-        def work(conn: Connection) -> Artifact:
-            artifact, _ = _artifacts.insert_artifact(
+        def work(conn: Connection) -> tuple[Artifact, bool]:
+            return _artifacts.insert_artifact(
                 conn, project_id=self._project_id, type=type, name=name, digest=digest, uri=uri,
                 properties=props, actor=self.actor, now=_now(),
             )
-            return artifact
 
-        return self._write(work)
+        def change(done: tuple[Artifact, bool]) -> Change | None:
+            artifact, created = done
+            payload = {"type": type, "name": name, "version": artifact.version, "digest": digest, "uri": uri,
+                       "properties": props}
+            return Change("artifact.create", artifact.ref, payload) if created else None
+
+        return self._write(work, audit=change)[0]
 
     def start_execution(
         self,
@@ -134,7 +158,7 @@ class SqlStore(StoreBase):
         """Start a RUNNING execution; ``environment`` may carry ``packages`` (stored once per set)."""
         _validate.type_name(type)
         _validate.node_name(name)
-        values = _validate.json_object(params, "params")
+        values = _validate.json_object(seal(params, "params")[0], "params")
         env = _validate.json_object(environment, "environment")
         packages = env.pop("packages", None)
         if context is not None:
@@ -151,7 +175,8 @@ class SqlStore(StoreBase):
                 _add_to_context(conn, self._project_id, context_type, context, execution_id)
             return _executions.load_execution(conn, execution_id)
 
-        return self._write(work)
+        payload = {"type": type, "name": name, "params": values, "context": context, "environment": env}
+        return self._write(work, audit=lambda e: Change("execution.start", e.ref, payload))
 
     def _environment_id(self, conn: Connection, digest: str | None, packages: Any) -> int | None:
         if not digest or not isinstance(packages, dict):
@@ -161,8 +186,14 @@ class SqlStore(StoreBase):
         return self._environment_ids[digest]
 
     def log_params(self, execution: NodeLike, params: Mapping[str, Any]) -> None:
-        values = _validate.json_object(params, "params")
-        self._write(lambda conn: _executions.add_params(conn, self._execution_id(conn, execution), values))
+        values = _validate.json_object(seal(params, "params")[0], "params")
+
+        def work(conn: Connection) -> int:
+            found = self._execution_id(conn, execution)
+            _executions.add_params(conn, found, values)
+            return found
+
+        self._write(work, audit=lambda found: Change("params.log", f"exec:{found}", values))
 
     def link(
         self,
@@ -176,7 +207,7 @@ class SqlStore(StoreBase):
         roles = dict(roles or {})
         inputs, outputs = list(inputs), list(outputs)
 
-        def work(conn: Connection) -> None:
+        def work(conn: Connection) -> tuple[int, list[dict[str, Any]]]:
             exec_id = self._execution_id(conn, execution)
             rows = []
             for kind, group in (("INPUT", inputs), ("OUTPUT", outputs)):
@@ -190,15 +221,27 @@ class SqlStore(StoreBase):
             if rows:
                 upsert(conn, events, rows, keys=["source_id", "target_id"])
                 _attribute_outputs(conn, exec_id, [r["target_id"] for r in rows if r["kind"] == "OUTPUT"])
+                _classify.follow_links(conn, [(r["source_id"], r["target_id"]) for r in rows], actor=self.actor,
+                                       now=_now())
+            return exec_id, rows
 
-        self._write(work)
+        self._write(work, audit=lambda done: Change("link", f"exec:{done[0]}", done[1]) if done[1] else None)
 
     def log_metric_points(self, execution: NodeLike, points: Sequence[Metric]) -> None:
         """Append metric points (one transaction for the whole batch)."""
         for point in points:
             _validate.metric_value(point.key, point.value)
             _validate.step(point.step)
-        self._write(lambda conn: _metrics.insert_points(conn, self._execution_id(conn, execution), points))
+
+        def work(conn: Connection) -> int:
+            found = self._execution_id(conn, execution)
+            _metrics.insert_points(conn, found, points)
+            return found
+
+        # One entry per batch, over the points as columns (one C-level JSON encoding), keeps logging fast.
+        payload = [[p.key for p in points], [p.value for p in points], [p.step for p in points],
+                   [p.timestamp.timestamp() for p in points]]
+        self._write(work, audit=lambda found: Change("metrics.log", f"exec:{found}", payload) if points else None)
 
     def end_execution(
         self,
@@ -216,7 +259,8 @@ class SqlStore(StoreBase):
             _executions.finish(conn, exec_id, status=final, ended_at=_now(), resources=used, error=error)
             return _executions.load_execution(conn, exec_id)
 
-        return self._write(work)
+        payload = {"status": final.value, "error": error, "resources": used}
+        return self._write(work, audit=lambda e: Change("execution.end", e.ref, payload))
 
     # -- reading ----------------------------------------------------------------------
 
@@ -287,11 +331,12 @@ class SqlStore(StoreBase):
         """Set a tag (a mutable label) on any node."""
         _validate.json_object({key: value}, "tags")
 
-        def work(conn: Connection) -> None:
+        def work(conn: Connection) -> str:
             _, found = self._resolve(conn, ref)
             upsert(conn, tags, {"node_id": found, "key": key, "value": str(value)}, keys=["node_id", "key"], update=["value"])
+            return self._ref_of(conn, found)
 
-        self._write(work)
+        self._write(work, audit=lambda target: Change("tag.set", target, {key: str(value)}))
 
     def tags(self, ref: NodeLike) -> dict[str, str]:
         with self._read() as conn:
@@ -322,7 +367,8 @@ class SqlStore(StoreBase):
         _validate.node_name(model, "model name")
         _validate.node_name(alias, "alias")
         return self._write(
-            lambda conn: _registry.move_alias(conn, self._project_id, model, alias, version, self.actor, _now())
+            lambda conn: _registry.move_alias(conn, self._project_id, model, alias, version, self.actor, _now()),
+            audit=lambda move: Change("alias.move", f"model:{model}@{alias}", {"version": version}),
         )
 
     def versions(self, type: str, name: str) -> list[Artifact]:
@@ -344,9 +390,13 @@ class SqlStore(StoreBase):
         self.engine.dispose()
 
 
-def _ensure_project(conn: Connection, name: str) -> int:
+def _ensure_project(conn: Connection, name: str) -> tuple[int, bool]:
+    """The project's id, and whether it was created now."""
+    found = conn.execute(select(projects.c.id).where(projects.c.name == name)).scalar()
+    if found is not None:
+        return found, False
     upsert(conn, projects, {"name": name, "created_at": _now()}, keys=["name"])
-    return conn.execute(select(projects.c.id).where(projects.c.name == name)).scalar_one()
+    return conn.execute(select(projects.c.id).where(projects.c.name == name)).scalar_one(), True
 
 
 def _add_to_context(conn: Connection, project_id: int, type: str, name: str, member: int) -> None:

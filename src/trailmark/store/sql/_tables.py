@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -220,4 +221,83 @@ alias_moves = Table(
     Column("set_by", String(200)),
     Column("set_at", When, nullable=False),
     Index("ix_alias_moves_lookup", "project_id", "model", "alias", "id"),
+)
+
+# -- governance: see docs/security.md ------------------------------------------------
+
+# Append-only and hash-chained: ``seq`` is assigned under the chain lock, never reused.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Id, primary_key=True, autoincrement=False),
+    Column("time", When, nullable=False),
+    Column("project", String(200)),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(50), nullable=False),
+    Column("target", String(500), nullable=False),
+    Column("change", String(71), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index("ix_audit_log_target", "target", "seq"),
+    Index("ix_audit_log_actor", "actor", "seq"),
+    Index("ix_audit_log_time", "time"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created_at", When, nullable=False),
+    Column("created_by", String(200)),
+)
+
+# Only the SHA-256 of a token is kept; ``id`` is its public part, used to revoke it.
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", String(12), primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id"), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+    Column("created_at", When, nullable=False),
+    Column("expires_at", When),
+    Column("revoked_at", When),
+    Index("ix_tokens_user", "user_id"),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("project_id", Id, ForeignKey("projects.id"), primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id"), primary_key=True),
+    Column("role", String(10), nullable=False),  # viewer | editor | admin
+    Index("ix_members_user", "user_id"),
+)
+
+# A label on a node, from ``origin_id`` (the node it was applied to, or an upstream one it
+# propagated from). Declassified rows keep ``removed_at`` so propagation does not revive them.
+classifications = Table(
+    "classifications",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("node_id", Id, ForeignKey("nodes.id"), nullable=False),
+    Column("label", String(100), nullable=False),
+    Column("origin_id", Id, ForeignKey("nodes.id"), nullable=False),
+    Column("propagate", Boolean, nullable=False),
+    Column("created_at", When, nullable=False),
+    Column("created_by", String(200)),
+    Column("removed_at", When),
+    Column("removed_by", String(200)),
+    UniqueConstraint("node_id", "label", "origin_id", name="uq_classifications_key"),
+    Index("ix_classifications_label", "label", "node_id"),
+    Index("ix_classifications_origin", "origin_id"),
+)
+
+tombstones = Table(
+    "tombstones",
+    metadata,
+    Column("node_id", Id, ForeignKey("nodes.id"), primary_key=True),
+    Column("purged_by", String(200), nullable=False),
+    Column("purged_at", When, nullable=False),
+    Column("reason", Text, nullable=False),
 )

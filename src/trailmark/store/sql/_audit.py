@@ -1,0 +1,85 @@
+"""The audit log in SQL: append under the chain lock, read in order, filter.
+
+Appending reads the chain head and inserts the next entry in the caller's transaction,
+so the entry commits (or rolls back) with the write it records. Writers are serialised
+at that point: SQLite transactions of writers already hold the write lock (``BEGIN
+IMMEDIATE``); on PostgreSQL a transaction-level advisory lock is taken first, held to
+commit. Appending is the last statement of a write, so the lock is held briefly and
+never while waiting on another row lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, select, text
+
+from trailmark.audit import GENESIS, AuditEntry, change_digest, entry_hash
+from trailmark.store.sql._tables import audit_log
+
+# Any constant will do; it only has to differ from the schema-creation lock.
+_CHAIN_LOCK = 7478658
+
+
+class Change(NamedTuple):
+    """What a write did, as the audit log records it."""
+
+    action: str  # "artifact.create", "execution.start", "link", "metrics.log", "purge"...
+    target: str  # a reference: "dataset:raw@1", "exec:42", "user:alice"...
+    payload: Any  # hashed into the entry's ``change`` digest, not stored
+
+
+_COLUMNS = ("seq", "time", "project", "actor", "action", "target", "change", "prev_hash", "hash")
+# Built once: appending is on every write's path.
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_HEAD = select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
+_INSERT = audit_log.insert()
+
+
+def append(
+    conn: Connection, *, project: str | None, actor: str, action: str, target: str, payload: Any, now: datetime
+) -> AuditEntry:
+    """Add the next entry of the chain for a write whose payload is ``payload``."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(_LOCK, {"key": _CHAIN_LOCK})
+    head = conn.execute(_HEAD).first()
+    seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS)
+    change = change_digest(payload)
+    digest = entry_hash(
+        prev_hash=prev_hash, seq=seq, time=now, project=project, actor=actor, action=action, target=target,
+        change=change,
+    )
+    entry = AuditEntry(seq, now, project, actor, action, target, change, prev_hash, digest)
+    conn.execute(_INSERT, {c: getattr(entry, c) for c in _COLUMNS})
+    return entry
+
+
+def _to_entry(row: Any) -> AuditEntry:
+    return AuditEntry(**{c: row._mapping[c] for c in _COLUMNS})
+
+
+def stream(conn: Connection, batch: int = 2000) -> Iterator[AuditEntry]:
+    """Every entry in ``seq`` order, fetched in keyset pages (the log may be long)."""
+    after = 0
+    while True:
+        rows = conn.execute(select(audit_log).where(audit_log.c.seq > after).order_by(audit_log.c.seq).limit(batch)).all()
+        yield from (_to_entry(r) for r in rows)
+        if len(rows) < batch:
+            return
+        after = rows[-1].seq
+
+
+def entries(
+    conn: Connection, *, target: str | None, actor: str | None, since: datetime | None, limit: int
+) -> list[AuditEntry]:
+    """The newest ``limit`` entries matching the filters, oldest first."""
+    query = select(audit_log).order_by(audit_log.c.seq.desc()).limit(limit)
+    if target is not None:
+        query = query.where(audit_log.c.target == target)
+    if actor is not None:
+        query = query.where(audit_log.c.actor == actor)
+    if since is not None:
+        query = query.where(audit_log.c.time >= since)
+    return [_to_entry(r) for r in reversed(conn.execute(query).all())]

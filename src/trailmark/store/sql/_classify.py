@@ -1,0 +1,105 @@
+"""Classifications in SQL: apply, propagate downstream along lineage, declassify, list.
+
+A propagating classification is copied, with its origin, onto every node downstream of
+the node it was applied to (one ``INSERT ... SELECT`` over the lineage walk), and onto
+nodes linked later below a classified node (:func:`follow_links`, called by ``link``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import Connection, literal, or_, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from trailmark.governance import Classification
+from trailmark.store.sql._lineage import load_nodes, reachable_ids
+from trailmark.store.sql._tables import Id, classifications
+
+_C = classifications.c
+_KEY = ["node_id", "label", "origin_id"]
+
+
+def classify(conn: Connection, node_id: int, label: str, *, propagate: bool, actor: str, now: datetime) -> None:
+    """Label ``node_id`` and, if ``propagate``, everything downstream of it now.
+
+    Classifying again is the admin's latest word: it revives what was declassified from
+    this origin.
+    """
+    row = {"node_id": node_id, "label": label, "origin_id": node_id, "propagate": propagate, "created_at": now,
+           "created_by": actor}
+    statement = _insert_statement(conn).values(row)
+    conn.execute(statement.on_conflict_do_update(
+        index_elements=_KEY, set_={"propagate": propagate, "removed_at": None, "removed_by": None}
+    ))
+    if propagate:
+        conn.execute(
+            update(classifications)
+            .where(_C.origin_id == node_id, _C.label == label, _C.removed_at.is_not(None))
+            .values(removed_at=None, removed_by=None)
+        )
+        _spread(conn, node_id, label, node_id, actor, now)
+
+
+def follow_links(conn: Connection, edges: Iterable[tuple[int, int]], *, actor: str, now: datetime) -> int:
+    """Carry the propagating labels of each new edge's source to its target and beyond."""
+    by_source: dict[int, list[int]] = {}
+    for source, target in edges:
+        by_source.setdefault(source, []).append(target)
+    if not by_source:
+        return 0
+    labelled = conn.execute(
+        select(_C.node_id, _C.label, _C.origin_id).where(
+            _C.node_id.in_(list(by_source)), _C.propagate.is_(True), _C.removed_at.is_(None)
+        )
+    ).all()
+    added = 0
+    for source, label, origin in labelled:
+        for target in by_source[source]:
+            added += _spread(conn, target, label, origin, actor, now, include_start=True)
+    return added
+
+
+def declassify(conn: Connection, node_id: int, label: str, *, actor: str, now: datetime) -> int:
+    """Remove ``label`` from the node, and everywhere it propagated from the node; returns rows removed."""
+    result = conn.execute(
+        update(classifications)
+        .where(_C.label == label, _C.removed_at.is_(None), or_(_C.node_id == node_id, _C.origin_id == node_id))
+        .values(removed_at=now, removed_by=actor)
+    )
+    return result.rowcount
+
+
+def active(conn: Connection, node_id: int) -> list[Classification]:
+    """The labels a node carries now, each with the ref of the node it came from."""
+    rows = conn.execute(
+        select(_C.label, _C.origin_id, _C.propagate, _C.created_at, _C.created_by)
+        .where(_C.node_id == node_id, _C.removed_at.is_(None))
+        .order_by(_C.label, _C.id)
+    ).all()
+    origins = load_nodes(conn, sorted({r.origin_id for r in rows}))
+    return [
+        Classification(label=r.label, origin=origins[r.origin_id].ref, propagate=r.propagate, created_at=r.created_at,
+                       created_by=r.created_by)
+        for r in rows
+    ]
+
+
+def _spread(
+    conn: Connection, start: int, label: str, origin: int, actor: str, now: datetime, *, include_start: bool = False
+) -> int:
+    reach = reachable_ids(start, "downstream")
+    query = select(
+        reach.c.id, literal(label), literal(origin, Id), literal(True), literal(now, _C.created_at.type),
+        literal(actor),
+    )
+    query = query.where(true()) if include_start else query.where(reach.c.id != start)
+    statement = _insert_statement(conn).from_select(
+        ["node_id", "label", "origin_id", "propagate", "created_at", "created_by"], query
+    )
+    return conn.execute(statement.on_conflict_do_nothing(index_elements=_KEY)).rowcount
+
+
+def _insert_statement(conn: Connection):
+    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(classifications)

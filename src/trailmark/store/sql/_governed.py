@@ -1,0 +1,145 @@
+"""SqlStore's governance face, part one: the audit log, users, tokens, projects, members.
+
+Mixed into :class:`~trailmark.store.sql.SqlStore`. An embedded store acts as the local
+user with every right; the server checks roles before it calls these (see
+``trailmark.server._auth``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
+
+from trailmark.audit import AuditEntry, AuditReport, verify
+from trailmark.entities import Artifact, Execution
+from trailmark.errors import NotFoundError, ValidationError
+from trailmark.governance import IssuedToken, Member, Principal, Role, TokenInfo, User, authorize, parse_duration
+from trailmark.store import _validate
+from trailmark.store.sql import _access, _audit
+from trailmark.store.sql._audit import Change
+
+if TYPE_CHECKING:
+    from trailmark.store import NodeLike
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class GovernedStore:
+    """Audit log and access control over the store's database."""
+
+    # -- audit ------------------------------------------------------------------------
+
+    def verify_audit(self) -> AuditReport:
+        """Recompute the hash chain over every entry (``store.audit.verify()``)."""
+        with self._read() as conn:
+            return verify(_audit.stream(conn))
+
+    def audit_entries(
+        self,
+        *,
+        target: NodeLike | None = None,
+        actor: str | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+    ) -> list[AuditEntry]:
+        """The newest ``limit`` entries, oldest first (``store.audit.log()``)."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValidationError(f"limit must be a whole number >= 1, got {limit!r}")
+        ref = self._target_ref(target) if target is not None else None
+        with self._read() as conn:
+            return _audit.entries(conn, target=ref, actor=actor, since=since, limit=limit)
+
+    def _target_ref(self, target: NodeLike) -> str:
+        """A node's canonical reference, or the text as given (``user:alice``, ``token:ID``)."""
+        if isinstance(target, (Artifact, Execution)):
+            return target.ref
+        try:
+            return self.get(target).ref
+        except (NotFoundError, ValidationError):
+            return str(target)
+
+    # -- users and tokens -------------------------------------------------------------
+
+    def add_user(self, name: str) -> User:
+        """Register a user. Once any user exists, the server requires a token on every route."""
+        _validate.node_name(name, "user name")
+        return self._write(
+            lambda conn: _access.add_user(conn, name, actor=self.actor, now=now()),
+            audit=lambda user: Change("user.add", f"user:{name}", {"name": name}),
+        )
+
+    def users(self) -> list[User]:
+        with self._read() as conn:
+            return _access.list_users(conn)
+
+    def create_token(self, user: str, *, expires: str | timedelta | None = None) -> IssuedToken:
+        """A new API token for ``user``; ``.token`` is shown once, the store keeps only its hash.
+
+        Args:
+            user: an existing user's name.
+            expires: a lifetime such as ``"30d"`` or a timedelta; None never expires.
+        """
+        expires_at = now() + parse_duration(expires) if expires is not None else None
+        return self._write(
+            lambda conn: _access.create_token(conn, user, expires_at=expires_at, now=now()),
+            audit=lambda issued: Change("token.create", f"token:{issued.id}", {"user": user, "expires_at": expires_at}),
+        )
+
+    def revoke_token(self, token_id: str) -> TokenInfo:
+        """Revoke a token by its id (revoking twice is harmless)."""
+        return self._write(
+            lambda conn: _access.revoke_token(conn, token_id, now=now()),
+            audit=lambda info: Change("token.revoke", f"token:{token_id}", {"user": info.user}),
+        )
+
+    def tokens(self, *, user: str | None = None) -> list[TokenInfo]:
+        with self._read() as conn:
+            return _access.list_tokens(conn, user=user)
+
+    def authenticate(self, token: str | None) -> Principal:
+        """The user a bearer token belongs to, with their role in each project.
+
+        Raises:
+            AuthenticationError: the token is empty, malformed, unknown, expired or revoked.
+        """
+        with self._read() as conn:
+            return _access.authenticate(conn, token, now=now())
+
+    def auth_required(self) -> bool:
+        """Whether the store has users (and so the server asks every caller for a token)."""
+        with self._read() as conn:
+            return _access.any_user(conn)
+
+    @staticmethod
+    def authorize(principal: Principal, project: str, needed: Role | str) -> None:
+        """Raise PermissionDeniedError unless ``principal`` has ``needed`` or more in ``project``."""
+        authorize(principal, project, needed)
+
+    # -- projects and members ---------------------------------------------------------
+
+    def add_project(self, name: str) -> str:
+        """Create a project (a namespace and the unit of access control); harmless if it exists."""
+        _validate.node_name(name, "project")
+        self._write(
+            lambda conn: _access.add_project(conn, name, now=now()),
+            audit=lambda created: Change("project.add", f"project:{name}", {"name": name}) if created else None,
+        )
+        return name
+
+    def projects(self) -> list[str]:
+        with self._read() as conn:
+            return _access.list_projects(conn)
+
+    def add_member(self, project: str, user: str, role: Role | str) -> Member:
+        """Give ``user`` a role in ``project`` (viewer, editor or admin), replacing any earlier one."""
+        parsed = Role.parse(role)
+        return self._write(
+            lambda conn: _access.set_member(conn, project, user, parsed),
+            audit=lambda member: Change("member.set", f"project:{project}", {"user": user, "role": parsed.value}),
+        )
+
+    def members(self, project: str | None = None) -> list[Member]:
+        with self._read() as conn:
+            return _access.list_members(conn, project)

@@ -1,0 +1,138 @@
+"""SqlStore's governance face, part two: classifications, sensitive values, purge.
+
+Mixed into :class:`~trailmark.store.sql.SqlStore`; every change appends an audit entry.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from trailmark.entities import Artifact
+from trailmark.errors import NotFoundError, ValidationError
+from trailmark.governance import Classification, Keyring, Tombstone, parse_duration
+from trailmark.governance._sensitive import unseal
+from trailmark.store import _validate
+from trailmark.store.sql import _classify, _purge
+from trailmark.store.sql._audit import Change
+from trailmark.store.sql._governed import now
+from trailmark.store.sql._lineage import load_nodes
+from trailmark.store.sql._tables import artifacts, executions
+
+if TYPE_CHECKING:
+    from trailmark.store import NodeLike
+
+_FIELDS = {"artifact": ("properties",), "execution": ("params",)}
+
+
+class ProtectedStore:
+    """Classifications, encrypted values and purge over the store's database."""
+
+    # -- classifications ------------------------------------------------------------------
+
+    def classify(self, ref: NodeLike, label: str, *, propagate: bool = True) -> list[Classification]:
+        """Label a node (``PII``, ``SENSITIVE``...); a propagating label follows lineage downstream.
+
+        It reaches every node downstream now, and the outputs of executions that read a
+        labelled node later, each recording the node it came from. Returns the node's labels.
+
+        Example:
+            >>> store.classify("dataset:housing-raw@1", "PII")
+        """
+        label = _validate.type_name(label, "classification label")
+
+        def work(conn) -> str:
+            _, node = self._resolve(conn, ref)
+            _classify.classify(conn, node, label, propagate=propagate, actor=self.actor, now=now())
+            return self._ref_of(conn, node)
+
+        self._write(work, audit=lambda target: Change("classify", target, {"label": label, "propagate": propagate}))
+        return self.classifications(ref)
+
+    def declassify(self, ref: NodeLike, label: str) -> None:
+        """Remove ``label`` from a node and from wherever it propagated from that node.
+
+        Nodes labelled through this one keep labels that came from elsewhere; a
+        declassified node no longer passes the label on to later outputs.
+        """
+        label = _validate.type_name(label, "classification label")
+
+        def work(conn) -> str:
+            _, node = self._resolve(conn, ref)
+            if not _classify.declassify(conn, node, label, actor=self.actor, now=now()):
+                raise NotFoundError(f"{self._ref_of(conn, node)} is not classified {label!r}")
+            return self._ref_of(conn, node)
+
+        self._write(work, audit=lambda target: Change("declassify", target, {"label": label}))
+
+    def classifications(self, ref: NodeLike) -> list[Classification]:
+        """The labels a node carries, each with its origin (the node it was applied to)."""
+        with self._read() as conn:
+            _, node = self._resolve(conn, ref)
+            return _classify.active(conn, node)
+
+    # -- sensitive values -------------------------------------------------------------
+
+    def reveal(self, ref: NodeLike, path: str) -> Any:
+        """Decrypt one Sensitive value; every reveal appends a ``sensitive.read`` audit entry.
+
+        Args:
+            ref: the artifact or execution.
+            path: where the value is: ``properties.KEY[.KEY...]`` (artifacts) or
+                ``params.KEY[...]`` (executions).
+
+        Raises:
+            PermissionDeniedError: the key that encrypted the value is not configured.
+        """
+        keys = path.split(".") if isinstance(path, str) else []
+
+        def work(conn) -> tuple[str, Any]:
+            kind, node = self._resolve(conn, ref)
+            if len(keys) < 2 or keys[0] not in _FIELDS[kind]:
+                raise ValidationError(f"invalid path {path!r}: expected {' or '.join(_FIELDS[kind])}.KEY for an {kind}")
+            table = artifacts if kind == "artifact" else executions
+            value = conn.execute(select(table.c[keys[0]]).where(table.c.id == node)).scalar_one()
+            for key in keys[1:]:
+                if not isinstance(value, dict) or key not in value:
+                    raise NotFoundError(f"{self._ref_of(conn, node)} has no value at {path!r}")
+                value = value[key]
+            return self._ref_of(conn, node), unseal(value, Keyring.from_env())
+
+        _, plain = self._write(work, audit=lambda done: Change("sensitive.read", done[0], {"path": path}))
+        return plain
+
+    # -- purge ------------------------------------------------------------------------
+
+    def purge(self, ref: NodeLike, *, reason: str) -> Tombstone:
+        """Erase a node's properties and uri (or params), keeping a tombstone and the graph's shape.
+
+        Example:
+            >>> store.purge("dataset:patients@3", reason="GDPR erasure request #1234")
+        """
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValidationError("a purge needs a reason (who asked, which request)")
+
+        def work(conn) -> Tombstone:
+            kind, node = self._resolve(conn, ref)
+            return _purge.purge(conn, node, kind, reason=reason.strip(), actor=self.actor, now=now())
+
+        return self._write(work, audit=lambda stone: Change("purge", stone.ref, {"reason": stone.reason}))
+
+    def tombstone(self, ref: NodeLike) -> Tombstone | None:
+        """What a purge left of a node (None if it was never purged)."""
+        with self._read() as conn:
+            _, node = self._resolve(conn, ref)
+            return _purge.tombstone(conn, node)
+
+    def retention_candidates(self, *, older_than: str | timedelta, type: str | None = None) -> list[Artifact]:
+        """Artifacts of this project older than ``older_than`` (``"180d"``) and not yet purged."""
+        before = now() - parse_duration(older_than)
+        if type is not None:
+            _validate.type_name(type)
+        with self._read() as conn:
+            return _purge.retention_candidates(conn, self._project_id, before=before, type=type)
+
+    def _ref_of(self, conn, node: int) -> str:
+        return load_nodes(conn, [node])[node].ref
