@@ -1,0 +1,86 @@
+"""Lineage for the web UI: one graph walked upstream and downstream to separate depths."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from trailmark.entities import Artifact, Execution, Node, to_dict
+from trailmark.errors import ValidationError
+
+if TYPE_CHECKING:
+    from trailmark.store import Store
+
+MAX_DEPTH = 50
+
+
+def parse_depth(value: str, what: str) -> int | None:
+    """``"all"`` is no limit (None); otherwise a whole number of edges from 0 to MAX_DEPTH."""
+    if value == "all":
+        return None
+    if not value.isdigit() or int(value) > MAX_DEPTH:
+        raise ValidationError(f"{what} must be a whole number from 0 to {MAX_DEPTH}, or 'all'; got {value!r}")
+    return int(value)
+
+
+def graph(store: Store, ref: str, *, up: int | None, down: int | None) -> dict[str, Any]:
+    """Nodes and edges within ``up`` edges upstream and ``down`` edges downstream of ``ref``.
+
+    Each node carries ``depth`` (negative upstream, positive downstream) and its
+    classifications, so that the page can draw them without further requests.
+    """
+    root = store.get(ref)
+    nodes: dict[int, Node] = {root.id: root}
+    depths: dict[int, int] = {root.id: 0}
+    edges: dict[tuple[int, int, str], dict[str, Any]] = {}
+    for direction, limit, sign in (("upstream", up, -1), ("downstream", down, 1)):
+        if limit == 0:
+            continue
+        walk = store.lineage(root, direction=direction, depth=limit)
+        for node in walk.nodes:
+            nodes.setdefault(node.id, node)
+            depths.setdefault(node.id, sign * walk.depths.get(node.id, 0))
+        for edge in walk.edges:
+            edges[(edge.source, edge.target, str(edge.kind))] = to_dict(edge)
+    return {
+        "root": root.id,
+        "up": up,
+        "down": down,
+        "nodes": [node_summary(store, n, depth=depths[n.id]) for n in nodes.values()],
+        "edges": list(edges.values()),
+    }
+
+
+def node_summary(store: Store, node: Node, *, depth: int | None = None) -> dict[str, Any]:
+    """A node as the graph draws it: the entity, its classifications, and its depth."""
+    data = to_dict(node)
+    data["classifications"] = classifications(store, node)
+    if isinstance(node, Execution):
+        data["duration"] = node.duration
+    if depth is not None:
+        data["depth"] = depth
+    return data
+
+
+def node_detail(store: Store, ref: str) -> dict[str, Any]:
+    """One node with its tags and its neighbours one edge away (producers, consumers)."""
+    node = store.get(ref)
+    around = store.lineage(node, direction="both", depth=1)
+    neighbours = []
+    for edge in around.edges:
+        other = edge.target if edge.source == node.id else edge.source
+        if other == node.id or (edge.source != node.id and edge.target != node.id):
+            continue
+        direction = "downstream" if edge.source == node.id else "upstream"
+        neighbours.append({**to_dict(around.node(other)), "direction": direction, "role": edge.role})
+    detail = node_summary(store, node)
+    detail["tags"] = store.tags(node)
+    detail["neighbours"] = neighbours
+    if isinstance(node, Artifact):
+        detail["versions"] = len(store.versions(node.type, node.name))
+    return detail
+
+
+def classifications(store: Store, node: Node) -> list[dict[str, Any]]:
+    """The labels of a node (PII, SENSITIVE...), each with its origin; none if the store keeps none."""
+    lookup = getattr(store, "classifications", None)
+    return [to_dict(item) for item in lookup(node)] if lookup is not None else []

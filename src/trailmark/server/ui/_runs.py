@@ -1,0 +1,28 @@
+"""Runs for the web UI: a page of executions, each with its latest metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from trailmark.entities import Artifact, Execution, to_dict
+
+if TYPE_CHECKING:
+    from trailmark.store import Store
+
+
+def runs_page(
+    store: Store, *, filter: str, order_by: Sequence[str], limit: int, page_token: str | None
+) -> dict[str, Any]:
+    """One page of executions (newest first unless ordered), each with the latest value of every metric."""
+    page = store.search(
+        filter, kind="executions", order_by=list(order_by) or ["started desc"], limit=limit, page_token=page_token
+    )
+    items = [{**to_dict(e), "duration": e.duration, "metrics": store.latest_metrics(e)} for e in page]
+    return {"items": items, "next_page_token": page.next_page_token}
+
+
+def producer_of(store: Store, artifact: Artifact) -> Execution | None:
+    """The execution that wrote ``artifact``, if one did."""
+    found = store.lineage(artifact, direction="upstream", depth=1).executions()
+    return found[0] if found else None

@@ -1,0 +1,124 @@
+// Lineage: the graph around one node, laid out left to right; pick a node for its
+// details, widen the walk upstream or downstream one step at a time.
+
+import { get } from "../api.js";
+import {
+  append, badge, classBadges, digest, duration, empty, errorBox, fill, h, hrefOf, keyValues, plural, setTitle, short,
+  statusBadge, when,
+} from "../dom.js";
+import { createGraph } from "../graph.js";
+import { navigate } from "../nav.js";
+
+const DEFAULT_DEPTH = "3";
+
+export async function lineagePage(view, { ref, params, isCurrent }) {
+  setTitle(ref ? `Lineage of ${ref}` : "Lineage");
+  const up = params.get("up") ?? DEFAULT_DEPTH;
+  const down = params.get("down") ?? DEFAULT_DEPTH;
+  const go = (changes) => navigate(`lineage/${encodeURIComponent(changes.ref ?? ref)}`,
+    { up: changes.up ?? up, down: changes.down ?? down });
+  const refInput = h("input", { id: "lineage-ref", name: "ref", value: ref ?? "", required: true,
+    placeholder: "model:house-price-rf@production", autocomplete: "off", spellcheck: "false" });
+  const form = h("form", { class: "toolbar", onsubmit: (event) => {
+    event.preventDefault();
+    go({ ref: refInput.value.trim() });
+  } },
+  h("label", { class: "grow", for: "lineage-ref" }, "Node reference", refInput),
+  depthControl("Upstream", "up", up, (value) => go({ up: value })),
+  depthControl("Downstream", "down", down, (value) => go({ down: value })),
+  h("button", { type: "submit", text: "Show" }));
+  fill(view, h("h1", { text: "Lineage" }), form);
+  if (!ref) {
+    append(view, await starters());
+    return;
+  }
+
+  const data = await get("ui/graph", { ref, up, down });
+  if (!isCurrent()) return;
+  const details = h("aside", { class: "card details", "aria-labelledby": "details-title", "aria-live": "polite" },
+    h("h2", { id: "details-title", text: "Details" }), empty("Select a node: click it, or focus the graph and use the arrow keys."));
+  const container = h("div", { id: "graph", class: "graph", tabindex: "0", role: "application",
+    "aria-label": `Lineage graph of ${ref}: arrow keys move between nodes, + and - zoom, 0 fits` });
+  const nodeList = h("details", { class: "node-list" }, h("summary", { text: `Nodes in this graph (${data.nodes.length})` }));
+  append(view,
+    h("p", { class: "hint", text: summary(data) }),
+    h("div", { class: "lineage" },
+      h("div", { class: "graph-box" }, container, legend()),
+      details),
+    nodeList,
+  );
+  const graph = createGraph(container, { onSelect: (node) => showDetails(details, node, go) });
+  graph.show(data);
+  nodeList.append(listOfNodes(data.nodes, (id) => graph.select(id)));
+  window.trailmark = { ...(window.trailmark || {}), graph: graph.cy };
+}
+
+function depthControl(label, name, value, change) {
+  const id = `depth-${name}`;
+  const options = ["0", "1", "2", "3", "5", "10", "all"];
+  if (!options.includes(value)) options.splice(-1, 0, value);
+  const select = h("select", { id, name, onchange: (event) => change(event.target.value) },
+    options.map((o) => h("option", { value: o, text: o === "all" ? "all" : `${o} steps`, selected: o === value })));
+  const more = h("button", { type: "button", class: "secondary", text: "+1", "aria-label": `${label} one step further`,
+    disabled: value === "all", onclick: () => change(String(Number(value) + 1)) });
+  return h("label", { for: id }, label, h("span", { style: "display:flex;gap:4px" }, select, more));
+}
+
+function summary(data) {
+  const artifacts = data.nodes.filter((n) => n.kind === "artifact").length;
+  const failed = data.nodes.filter((n) => n.status === "FAILED").length;
+  const classified = data.nodes.filter((n) => (n.classifications || []).length).length;
+  return [`${plural(data.nodes.length, "node")} (${plural(artifacts, "artifact")}, ` +
+    `${plural(data.nodes.length - artifacts, "execution")})`, plural(data.edges.length, "edge"),
+  failed ? plural(failed, "failed run") : null, classified ? plural(classified, "classified node") : null,
+  ].filter(Boolean).join(" · ");
+}
+
+function legend() {
+  return h("div", { class: "legend", "aria-label": "Legend" },
+    h("span", { class: "l-artifact", text: "artifact" }), h("span", { class: "l-execution", text: "execution" }),
+    h("span", { class: "l-failed", text: "failed run" }), h("span", { class: "l-class", text: "classified" }),
+    h("span", { class: "l-root", text: "start node" }));
+}
+
+async function showDetails(panel, node, go) {
+  const title = node.kind === "artifact" ? `${node.name} @${node.version}` : node.name;
+  const head = h("h2", { id: "details-title" }, title);
+  const facts = node.kind === "artifact"
+    ? { reference: node.ref, type: node.type, digest: digest(node.digest), uri: short(node.uri ?? "", 60),
+      created: when(node.created_at), "created by": node.created_by ?? "" }
+    : { reference: node.ref, type: node.type, started: when(node.started_at), duration: duration(node.duration),
+      params: short(node.params, 80) };
+  fill(panel, head,
+    h("p", {}, node.kind === "execution" ? statusBadge(node.status) : badge(node.type), " ", classBadges(node.classifications, node.ref)),
+    node.error ? errorBox(node.error) : null,
+    keyValues(facts),
+    h("div", { class: "actions" },
+      h("a", { class: "pill", href: hrefOf(node), text: "Open" }),
+      h("button", { type: "button", class: "secondary", text: "Center lineage here", onclick: () => go({ ref: node.ref }) })),
+  );
+  if (node.kind === "artifact" && Object.keys(node.properties || {}).length) {
+    panel.append(h("details", {}, h("summary", { text: "Properties" }),
+      h("pre", { text: JSON.stringify(node.properties, null, 2) })));
+  }
+}
+
+function listOfNodes(nodes, select) {
+  return h("ul", {}, nodes.map((n) => h("li", {},
+    h("button", { type: "button", text: n.ref, onclick: () => select(n.id) }),
+    ` ${n.type}`, n.status && n.status !== "COMPLETE" ? ` · ${n.status}` : "")));
+}
+
+// With no node chosen yet: offer the models and deployments to start from.
+async function starters() {
+  let page;
+  try {
+    page = await get("ui/search", { filter: "type = 'Deployment' or type = 'Model'", limit: 20 });
+  } catch (error) {
+    return errorBox(error.message);
+  }
+  if (!page.items.length) return empty("Type a reference above: dataset:NAME, model:NAME@production, exec:ID.");
+  return h("section", { class: "card" }, h("h2", { text: "Start from a model or deployment" }),
+    h("ul", {}, page.items.map((a) => h("li", {},
+      h("a", { href: `#/lineage/${encodeURIComponent(a.ref)}`, text: a.ref }), ` ${a.type}`))));
+}
