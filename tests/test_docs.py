@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import click
 import typer.main
 
 from trailmark.cli import app
@@ -13,10 +12,10 @@ from trailmark.cli import app
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _commands(group: click.Group, prefix: str = "") -> dict[str, click.Command]:
-    found: dict[str, click.Command] = {}
+def _commands(group, prefix: str = "") -> dict:
+    found = {}
     for name, command in group.commands.items():
-        if isinstance(command, click.Group):
+        if hasattr(command, "commands"):
             found.update(_commands(command, f"{prefix}{name} "))
         else:
             found[f"{prefix}{name}"] = command

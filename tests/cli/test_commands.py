@@ -73,6 +73,8 @@ def test_export_json(cli, filled):
         (("show", "not-a-ref"), ("cannot read reference",)),
         (("lineage", "exec:999"), ("exec:999",)),
         (("--uri", "mysql://x/y", "runs"), ("unsupported store URI",)),
+        (("nosuch",), ("No such command 'nosuch'",)),
+        (("lineage", "dataset:x", "--depth", "-1"), ("--depth",)),
         (("--uri", "postgresql://nobody@127.0.0.1:1/none", "runs"), ("database error",)),
     ],
 )

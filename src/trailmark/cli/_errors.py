@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import sys
 
+from typer.exceptions import Abort, TyperException
+
 from trailmark.errors import TrailmarkError
 
 
 def run(app) -> None:
-    """Run the Typer app; TrailmarkError (and a missing optional package) -> one line, exit 1."""
+    """Run the Typer app; a usage mistake, a TrailmarkError or a missing optional package
+    prints ``error: ...`` on one line and exits 1."""
     try:
-        app(standalone_mode=True)
-    except TrailmarkError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        raise SystemExit(1) from None
-    except ImportError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        raise SystemExit(1) from None
+        code = app(standalone_mode=False)
+    except Abort:
+        _fail("aborted")
+    except TyperException as exc:  # usage mistakes: unknown command, missing or bad argument
+        context = getattr(exc, "ctx", None)
+        hint = f" (try `{context.command_path} --help`)" if context is not None else ""
+        _fail(f"{exc.format_message()}{hint}")
+    except (TrailmarkError, ImportError) as exc:
+        _fail(str(exc))
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str) -> None:
+    print("error: " + " ".join(message.split()), file=sys.stderr)
+    raise SystemExit(1)
