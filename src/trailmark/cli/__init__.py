@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from trailmark.cli import _demo, _lists, _nodes  # noqa: F401  (commands register on import)
+from trailmark.cli import _protect  # noqa: F401  (classify, declassify, reveal, purge, gc)
+from trailmark.cli._access import members, projects, tokens, users
 from trailmark.cli._app import app
+from trailmark.cli._audit import audit
 from trailmark.cli._db import db
 from trailmark.cli._errors import run
 
 app.add_typer(db, name="db")
+app.add_typer(audit, name="audit")
+for group, name in ((users, "users"), (tokens, "tokens"), (projects, "projects"), (members, "members")):
+    app.add_typer(group, name=name)
 
 
 def main() -> None:

@@ -29,6 +29,8 @@ class Change(NamedTuple):
     action: str  # "artifact.create", "execution.start", "link", "metrics.log", "purge"...
     target: str  # a reference: "dataset:raw@1", "exec:42", "user:alice"...
     payload: Any  # hashed into the entry's ``change`` digest, not stored
+    project: str | None = None  # the project it concerns, if not the store's own
+    unscoped: bool = False  # about no project (users, tokens)
 
 
 _COLUMNS = ("seq", "time", "project", "actor", "action", "target", "change", "prev_hash", "hash")

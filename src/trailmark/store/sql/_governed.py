@@ -67,7 +67,7 @@ class GovernedStore:
         _validate.node_name(name, "user name")
         return self._write(
             lambda conn: _access.add_user(conn, name, actor=self.actor, now=now()),
-            audit=lambda user: Change("user.add", f"user:{name}", {"name": name}),
+            audit=lambda user: Change("user.add", f"user:{name}", {"name": name}, unscoped=True),
         )
 
     def users(self) -> list[User]:
@@ -84,14 +84,16 @@ class GovernedStore:
         expires_at = now() + parse_duration(expires) if expires is not None else None
         return self._write(
             lambda conn: _access.create_token(conn, user, expires_at=expires_at, now=now()),
-            audit=lambda issued: Change("token.create", f"token:{issued.id}", {"user": user, "expires_at": expires_at}),
+            audit=lambda issued: Change(
+                "token.create", f"token:{issued.id}", {"user": user, "expires_at": expires_at}, unscoped=True
+            ),
         )
 
     def revoke_token(self, token_id: str) -> TokenInfo:
         """Revoke a token by its id (revoking twice is harmless)."""
         return self._write(
             lambda conn: _access.revoke_token(conn, token_id, now=now()),
-            audit=lambda info: Change("token.revoke", f"token:{token_id}", {"user": info.user}),
+            audit=lambda info: Change("token.revoke", f"token:{token_id}", {"user": info.user}, unscoped=True),
         )
 
     def tokens(self, *, user: str | None = None) -> list[TokenInfo]:
@@ -124,7 +126,7 @@ class GovernedStore:
         _validate.node_name(name, "project")
         self._write(
             lambda conn: _access.add_project(conn, name, now=now()),
-            audit=lambda created: Change("project.add", f"project:{name}", {"name": name}) if created else None,
+            audit=lambda created: Change("project.add", f"project:{name}", {"name": name}, name) if created else None,
         )
         return name
 
@@ -137,7 +139,7 @@ class GovernedStore:
         parsed = Role.parse(role)
         return self._write(
             lambda conn: _access.set_member(conn, project, user, parsed),
-            audit=lambda member: Change("member.set", f"project:{project}", {"user": user, "role": parsed.value}),
+            audit=lambda member: Change("member.set", f"project:{project}", {"user": user, "role": parsed.value}, project),
         )
 
     def members(self, project: str | None = None) -> list[Member]:

@@ -79,7 +79,9 @@ class SqlStore(GovernedStore, ProtectedStore, StoreBase):
             result = work(conn)
             change = audit(result)
             if change is not None:  # last statement: the chain lock is held only until commit
-                _audit.append(conn, project=self.project, actor=self.actor, now=_now(), **change._asdict())
+                project = None if change.unscoped else change.project or self.project
+                _audit.append(conn, project=project, actor=self.actor, action=change.action, target=change.target,
+                              payload=change.payload, now=_now())
             return result
 
         return _session.write(self.engine, audited)

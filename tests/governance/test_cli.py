@@ -1,0 +1,80 @@
+"""The governance commands, checked afterwards through the Python API."""
+
+from __future__ import annotations
+
+import trailmark as tm
+from tests.governance.conftest import assert_one_line_error, digest
+
+
+def test_users_tokens_projects_members(cli, store_uri):
+    assert cli("users", "add", "alice", uri=store_uri).returncode == 0
+    assert cli("projects", "add", "vision", uri=store_uri).returncode == 0
+    done = cli("members", "add", "vision", "alice", "--role", "editor", uri=store_uri)
+    assert done.returncode == 0 and "alice is editor of vision" in done.stdout
+    created = cli("tokens", "create", "--user", "alice", "--expires", "30d", uri=store_uri)
+    token = created.stdout.strip()
+    assert created.returncode == 0 and token.startswith("tm_") and "only time" in created.stderr
+    with tm.connect(store_uri) as store:
+        principal = store.authenticate(token)
+        assert (principal.user, principal.roles["vision"].value) == ("alice", "editor")
+        (info,) = store.tokens()
+    listed = cli("tokens", "list", uri=store_uri)
+    assert info.id in listed.stdout and token not in listed.stdout
+    assert cli("tokens", "revoke", info.id, uri=store_uri).returncode == 0
+    with tm.connect(store_uri) as store:
+        assert store.tokens()[0].revoked_at is not None
+    assert "vision" in cli("members", "list", uri=store_uri).stdout
+    assert "alice" in cli("users", "list", uri=store_uri).stdout
+    assert "vision" in cli("projects", "list", uri=store_uri).stdout
+
+
+def test_user_mistakes_are_one_line(cli, store_uri):
+    cli("users", "add", "alice", uri=store_uri)
+    assert_one_line_error(cli("users", "add", "alice", uri=store_uri), "already exists")
+    assert_one_line_error(cli("tokens", "create", "--user", "bob", uri=store_uri), "no user 'bob'")
+    assert_one_line_error(cli("tokens", "create", "--user", "alice", "--expires", "soon", uri=store_uri), "duration")
+    assert_one_line_error(cli("tokens", "revoke", "nope", uri=store_uri), "no token")
+
+
+def test_audit_verify_and_log(cli, store_uri):
+    with tm.connect(store_uri) as store:
+        data = store.log_artifact("Dataset", "raw", digest=digest(1))
+        store.set_tag(data, "k", "v")
+    ok = cli("audit", "verify", uri=store_uri)
+    assert ok.returncode == 0 and "3 entries" in ok.stdout
+    log = cli("audit", "log", "--target", "dataset:raw@1", uri=store_uri)
+    assert "artifact.create" in log.stdout and "tag.set" in log.stdout and "project.add" not in log.stdout
+    assert '"action": "tag.set"' in cli("audit", "log", "--json", "--since", "1d", uri=store_uri).stdout
+    with store_engine(store_uri) as conn:
+        conn.exec_driver_sql("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
+    assert_one_line_error(cli("audit", "verify", uri=store_uri), "audit log broken at seq 2")
+
+
+def test_classify_reveal_purge_gc(cli, store_uri, secret_key):
+    with tm.connect(store_uri) as store:
+        raw = store.log_artifact("Dataset", "raw", digest=digest(1), properties={"pw": tm.Sensitive("s3cret")})
+        with store.run("train", type="Train") as run:
+            run.log_input(raw)
+    done = cli("classify", "dataset:raw", "PII", uri=store_uri)
+    assert done.returncode == 0 and "PII (from dataset:raw@1)" in done.stdout
+    with tm.connect(store_uri) as store:
+        assert [c.origin for c in store.classifications(run.execution)] == ["dataset:raw@1"]
+    assert cli("reveal", "dataset:raw", "properties.pw", uri=store_uri).stdout.strip() == "s3cret"
+    assert cli("declassify", "dataset:raw", "PII", uri=store_uri).returncode == 0
+    with store_engine(store_uri) as conn:
+        conn.exec_driver_sql("UPDATE artifacts SET created_at = '2020-01-01 00:00:00'")
+    listed = cli("gc", "--older-than", "180d", "--type", "Dataset", "--dry-run", uri=store_uri)
+    assert listed.stdout.strip() == "would purge dataset:raw@1"
+    done = cli("purge", "dataset:raw@1", "--reason", "GDPR 7", uri=store_uri)
+    assert done.returncode == 0 and "purged dataset:raw@1" in done.stdout
+    with tm.connect(store_uri) as store:
+        assert store.tombstone("dataset:raw@1").reason == "GDPR 7"
+        assert store.get("dataset:raw@1").properties == {}
+        assert [e.action for e in store.audit.log(limit=4)] == ["classify", "sensitive.read", "declassify", "purge"]
+    assert "nothing older than 180d" in cli("gc", "--older-than", "180d", uri=store_uri).stdout  # purged already
+
+
+def store_engine(uri: str):
+    from trailmark.store.sql import _session
+
+    return _session.make_engine(uri).begin()
