@@ -4,17 +4,25 @@
 
 const TYPE_COLORS = { Dataset: "#dbeafe", Model: "#ede9fe", Deployment: "#dcfce7", Report: "#f3f4f6" };
 
+const MIN_READABLE_ZOOM = 0.6;
+const MAX_FIT_ZOOM = 1;
+const PADDING = 30;
+const MIN_HEIGHT = 320;
+const MAX_HEIGHT = 640;
+
 const STYLE = [
   { selector: "node", style: {
-    label: "data(label)", "text-wrap": "wrap", "text-max-width": 128, "font-size": 12,
+    label: "data(label)", "text-wrap": "wrap", "text-overflow-wrap": "anywhere", "text-max-width": 132, "font-size": 12,
     "text-valign": "center", "text-halign": "center", color: "#111827",
     width: 140, height: 54, "border-width": 1.5, "border-color": "#6b7280", "background-color": "#f9fafb",
   } },
   { selector: "node.artifact", style: { shape: "round-rectangle", "background-color": "data(fill)" } },
-  { selector: "node.execution", style: { shape: "ellipse", "background-color": "#fff7ed", "border-color": "#9a3412" } },
+  { selector: "node.execution", style: {
+    shape: "ellipse", width: 180, "text-max-width": 140, "background-color": "#fff7ed", "border-color": "#9a3412",
+  } },
   { selector: "node.failed", style: { "background-color": "#fee2e2", "border-color": "#b91c1c", "border-width": 3 } },
   { selector: "node.running", style: { "border-style": "dashed", "border-color": "#a16207", "border-width": 3 } },
-  { selector: "node.classified", style: { "outline-width": 4, "outline-color": "#f97316", "outline-offset": 2 } },
+  { selector: "node.classified", style: { "outline-width": 3, "outline-color": "#f97316", "outline-offset": 2 } },
   { selector: "node.root", style: { "border-width": 4, "border-color": "#1d4ed8", "font-weight": "bold" } },
   { selector: "node:selected", style: { "overlay-color": "#2563eb", "overlay-opacity": 0.18, "overlay-padding": 6 } },
   { selector: "edge", style: {
@@ -54,7 +62,9 @@ function edgeElement(edge) {
   };
 }
 
-export function createGraph(container, { onSelect }) {
+// onSelect(node) runs when a node is picked; reserved() is how many pixels on the right
+// something covers (the details panel), so that a picked node is moved clear of it.
+export function createGraph(container, { onSelect, reserved = () => 0 }) {
   const cy = window.cytoscape({
     container, style: STYLE, elements: [], minZoom: 0.15, maxZoom: 3,
     boxSelectionEnabled: false, autounselectify: false,
@@ -65,13 +75,12 @@ export function createGraph(container, { onSelect }) {
   function select(target) {
     cy.nodes().unselect();
     target.select();
-    if (!isVisible(target)) cy.animate({ center: { eles: target }, duration: 150 });
     onSelect(target.data("node"));
-  }
-
-  function isVisible(target) {
     const box = target.renderedBoundingBox();
-    return box.x1 >= 0 && box.y1 >= 0 && box.x2 <= cy.width() && box.y2 <= cy.height();
+    const right = cy.width() - reserved() - 10;
+    const dx = box.x2 > right ? right - box.x2 : box.x1 < 10 ? 10 - box.x1 : 0;
+    const dy = box.y2 > cy.height() - 10 ? cy.height() - 10 - box.y2 : box.y1 < 10 ? 10 - box.y1 : 0;
+    if (dx || dy) cy.animate({ panBy: { x: dx, y: dy }, duration: 150 });
   }
 
   // Arrows walk the graph: right follows edges downstream, left upstream, up/down
@@ -105,6 +114,15 @@ export function createGraph(container, { onSelect }) {
     }
   }
 
+  // As tall as the graph needs at the zoom that fits its width, within limits.
+  function fitHeight() {
+    const box = cy.elements().boundingBox();
+    const zoom = Math.max(MIN_READABLE_ZOOM, Math.min(MAX_FIT_ZOOM, (cy.width() - 2 * PADDING) / Math.max(box.w, 1)));
+    const height = Math.round(Math.min(MAX_HEIGHT, Math.max(MIN_HEIGHT, box.h * zoom + 2 * PADDING)));
+    container.style.height = `${height}px`;
+    cy.resize();
+  }
+
   return {
     cy,
     select: (id) => select(cy.getElementById(String(id))),
@@ -114,8 +132,13 @@ export function createGraph(container, { onSelect }) {
         cy.elements().remove();
         cy.add(elements);
       });
-      cy.layout({ name: "dagre", rankDir: "LR", nodeSep: 24, rankSep: 56, edgeSep: 10, fit: true, padding: 30 }).run();
-      if (cy.zoom() > 1.2) cy.zoom({ level: 1.2, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+      cy.layout({ name: "dagre", rankDir: "LR", nodeSep: 24, rankSep: 56, edgeSep: 10, fit: false }).run();
+      fitHeight();
+      cy.fit(undefined, PADDING);
+      // Fitted, but never so small that labels cannot be read (pan to see the rest) nor blown up.
+      const root = cy.nodes(".root");
+      if (cy.zoom() < MIN_READABLE_ZOOM) cy.zoom(MIN_READABLE_ZOOM).center(root.nonempty() ? root : undefined);
+      else if (cy.zoom() > MAX_FIT_ZOOM) cy.zoom(MAX_FIT_ZOOM).center();
       container.dataset.nodes = String(cy.nodes().length);
       container.dataset.edges = String(cy.edges().length);
     },

@@ -52,14 +52,15 @@ async function render() {
     await page(view, { ref: arg ? decodeURIComponent(arg) : undefined, params, isCurrent: () => current === generation });
   } catch (error) {
     if (current !== generation) return;
-    fill(view, h("h1", { text: "Something went wrong" }), errorBox(describe(error)));
+    const signIn = error instanceof ApiError && error.status === 401;
+    fill(view, h("h1", { text: signIn ? "Sign in required" : "Something went wrong" }), errorBox(describe(error)));
   } finally {
     view.removeAttribute("aria-busy");
   }
 }
 
 function describe(error) {
-  if (error instanceof ApiError) return error.status === 401 ? "Sign in to see this page." : error.message;
+  if (error instanceof ApiError) return error.status === 401 ? "This server asks for a token: sign in to see this page." : error.message;
   console.warn(error);
   return String(error.message ?? error);
 }

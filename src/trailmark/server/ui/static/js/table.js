@@ -8,7 +8,8 @@ export function sortableTable({ columns, rows, caption, rowClass, sort: initial 
   const body = h("tbody");
   const headers = columns.map((column, index) => {
     if (column.sortable === false) return h("th", { scope: "col", text: column.label });
-    const button = h("button", { type: "button", class: "sort", text: column.label, onclick: () => sortBy(index) });
+    const button = h("button", { type: "button", class: "sort", onclick: () => sortBy(index) },
+      column.label, h("span", { class: "arrow", "aria-hidden": "true" }));
     return h("th", { scope: "col", class: column.numeric ? "num" : "" }, button);
   });
 
@@ -21,7 +22,9 @@ export function sortableTable({ columns, rows, caption, rowClass, sort: initial 
   function render() {
     headers.forEach((th, i) => {
       if (columns[i].sortable === false) return;
-      th.setAttribute("aria-sort", i === state.index ? (state.descending ? "descending" : "ascending") : "none");
+      const order = i === state.index ? (state.descending ? "descending" : "ascending") : "none";
+      th.setAttribute("aria-sort", order);
+      th.querySelector(".arrow").textContent = { ascending: " ▲", descending: " ▼", none: "" }[order];
     });
     const ordered = [...rows];
     if (state.index >= 0) {

@@ -1,7 +1,8 @@
-// Compare: two or more runs (or versions) side by side, rows that differ marked.
+// Compare: two or more runs (or artifact versions) side by side, rows that differ marked.
 
 import { get } from "../api.js";
-import { append, empty, errorBox, fill, h, refLink, section, setTitle, show } from "../dom.js";
+import { comparisonSections, differenceCount } from "../comparison.js";
+import { append, empty, errorBox, fill, h, plural, setTitle } from "../dom.js";
 import { navigate } from "../nav.js";
 
 export async function comparePage(view, { params, isCurrent }) {
@@ -29,35 +30,10 @@ export async function comparePage(view, { params, isCurrent }) {
     return;
   }
   if (!isCurrent()) return;
-  const columns = (data.refs ?? refs).map(String);
-  const sections = Object.entries(data).filter(([key, value]) => key !== "refs" && key !== "differences" && value && typeof value === "object");
-  const count = sections.reduce((n, [, value]) => n + rowsOf(value, columns).filter((r) => r.differs).length, 0);
+  const count = differenceCount(data);
   append(view,
-    h("p", { class: "hint", role: "status", text: count ? `${count} differences, marked ≠ and highlighted.` : "No differences." }),
-    sections.map(([title, value]) => section(title, table(rowsOf(value, columns), columns))),
+    h("p", { class: "hint", role: "status",
+      text: count ? `${plural(count, "difference")} between these ${data.kind}, marked ≠ and highlighted.` : "No differences." }),
+    comparisonSections(data),
   );
-}
-
-// A section is {key: [v1, v2, ...]} or {key: {ref: value}}, or a list of rows of either shape.
-function rowsOf(value, columns) {
-  const entries = Array.isArray(value)
-    ? value.map((row, i) => [row.key ?? row.name ?? String(i), row.values ?? row])
-    : Object.entries(value);
-  return entries.map(([key, cells]) => {
-    const values = Array.isArray(cells) ? cells : columns.map((ref) => cells?.[ref]);
-    const shown = values.map(show);
-    const differs = typeof cells?.differs === "boolean" ? cells.differs : new Set(shown).size > 1;
-    return { key, values: shown, differs };
-  });
-}
-
-function table(rows, columns) {
-  if (!rows.length) return empty("nothing recorded");
-  return h("div", { class: "table-wrap" }, h("table", {},
-    h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "" }),
-      columns.map((ref) => h("th", { scope: "col" }, refLink(ref))))),
-    h("tbody", {}, rows.map((row) => h("tr", { class: row.differs ? "diff" : "" },
-      h("th", { scope: "row" }, row.differs ? h("span", { class: "diff-mark", title: "differs", text: "≠ " }) : null,
-        h("code", { text: row.key })),
-      row.values.map((value) => h("td", { text: value })))))));
 }

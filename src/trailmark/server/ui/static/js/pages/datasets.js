@@ -1,8 +1,8 @@
 // Datasets: every series; one series' versions with schema, statistics and drift.
 
 import { get } from "../api.js";
+import { comparisonSections, differenceCount } from "../comparison.js";
 import { digest, empty, fill, h, lineageLink, number, refLink, section, setTitle, when } from "../dom.js";
-import { driftTable } from "../drift.js";
 import { navigate } from "../nav.js";
 import { profileTable } from "../profile.js";
 import { sortableTable } from "../table.js";
@@ -60,8 +60,19 @@ export async function datasetPage(view, { ref: name, params, isCurrent }) {
     })),
     section(`Schema and statistics of @${current.version}`, profileTable(current.properties)),
     section("Drift between versions", versions.length < 2 ? empty("Only one version: nothing to compare yet.")
-      : h("div", {}, driftPicker(versions, base, current, go), driftTable(base, current))),
+      : h("div", {}, driftPicker(versions, base, current, go), await drift(base, current))),
   );
+}
+
+const DRIFT_SECTIONS = ["data", "schema", "mean", "missing"];
+
+async function drift(base, current) {
+  if (base.version === current.version) return empty("Pick two different versions.");
+  const comparison = await get("ui/compare", { ref: [base.ref, current.ref] });
+  const count = differenceCount(comparison, DRIFT_SECTIONS);
+  return h("div", { class: "drift" },
+    h("p", { class: "hint", text: `@${base.version} → @${current.version}: ${count} changed, marked ≠.` }),
+    comparisonSections(comparison, { sections: DRIFT_SECTIONS, nested: true }));
 }
 
 function driftPicker(versions, base, current, go) {

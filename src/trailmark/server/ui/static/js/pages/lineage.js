@@ -35,19 +35,28 @@ export async function lineagePage(view, { ref, params, isCurrent }) {
 
   const data = await get("ui/graph", { ref, up, down });
   if (!isCurrent()) return;
-  const details = h("aside", { class: "card details", "aria-labelledby": "details-title", "aria-live": "polite" },
-    h("h2", { id: "details-title", text: "Details" }), empty("Select a node: click it, or focus the graph and use the arrow keys."));
+  const details = h("aside", { class: "card details", "aria-labelledby": "details-title", "aria-live": "polite",
+    hidden: true });
   const container = h("div", { id: "graph", class: "graph", tabindex: "0", role: "application",
     "aria-label": `Lineage graph of ${ref}: arrow keys move between nodes, + and - zoom, 0 fits` });
   const nodeList = h("details", { class: "node-list" }, h("summary", { text: `Nodes in this graph (${data.nodes.length})` }));
   append(view,
-    h("p", { class: "hint", text: summary(data) }),
+    h("p", { class: "hint", text: `${summary(data)}. Click a node for its details, or focus the graph and use the arrow keys.` }),
     h("div", { class: "lineage" },
       h("div", { class: "graph-box" }, container, legend()),
       details),
     nodeList,
   );
-  const graph = createGraph(container, { onSelect: (node) => showDetails(details, node, go) });
+  const close = () => {
+    graph.cy.nodes().unselect();
+    details.hidden = true;
+    container.focus();
+  };
+  const overlaid = () => getComputedStyle(details).position === "absolute";
+  const graph = createGraph(container, {
+    onSelect: (node) => showDetails(details, node, go, close),
+    reserved: () => (overlaid() ? details.offsetWidth + 20 : 0),
+  });
   graph.show(data);
   nodeList.append(listOfNodes(data.nodes, (id) => graph.select(id)));
   window.trailmark = { ...(window.trailmark || {}), graph: graph.cy };
@@ -81,20 +90,22 @@ function legend() {
     h("span", { class: "l-root", text: "start node" }));
 }
 
-async function showDetails(panel, node, go) {
+function showDetails(panel, node, go, close) {
   const title = node.kind === "artifact" ? `${node.name} @${node.version}` : node.name;
   const head = h("h2", { id: "details-title" }, title);
+  panel.hidden = false;
   const facts = node.kind === "artifact"
     ? { reference: node.ref, type: node.type, digest: digest(node.digest), uri: short(node.uri ?? "", 60),
       created: when(node.created_at), "created by": node.created_by ?? "" }
     : { reference: node.ref, type: node.type, started: when(node.started_at), duration: duration(node.duration),
       params: short(node.params, 80) };
   fill(panel, head,
+    h("button", { type: "button", class: "secondary close", "aria-label": "Close details", text: "×", onclick: close }),
     h("p", {}, node.kind === "execution" ? statusBadge(node.status) : badge(node.type), " ", classBadges(node.classifications, node.ref)),
     node.error ? errorBox(node.error) : null,
     keyValues(facts),
     h("div", { class: "actions" },
-      h("a", { class: "pill", href: hrefOf(node), text: "Open" }),
+      h("a", { class: "button", href: hrefOf(node), text: node.kind === "execution" ? "Open run" : "Open artifact" }),
       h("button", { type: "button", class: "secondary", text: "Center lineage here", onclick: () => go({ ref: node.ref }) })),
   );
   if (node.kind === "artifact" && Object.keys(node.properties || {}).length) {
