@@ -121,3 +121,13 @@ def test_an_unknown_reference_says_what_was_not_found(page, console):
     console.allow(404)
     open_page(page, "lineage/dataset%3Ano-such-thing")
     expect(page.locator("main .error")).to_contain_text("no-such-thing")
+
+
+def test_without_a_reference_the_page_offers_models_and_deployments(page, served):
+    deployment = served.store.search("type = 'Deployment'").items[0]
+    open_page(page, "lineage")
+
+    page.get_by_role("button", name="Upstream one step further").click()  # no node yet: asks for one
+    expect(page.get_by_label("Node reference")).to_be_focused()
+    page.get_by_role("link", name=deployment.ref).click()
+    expect(page.locator("#graph")).to_have_attribute("data-nodes", str(len(expected_ids(served.store, deployment.ref, 3, 3))))

@@ -46,8 +46,8 @@ export async function get(path, params = {}) {
   if (response.ok) return body;
   const error = body?.error ?? {};
   const detail = body?.detail;
-  const message = error.message ?? (Array.isArray(detail) ? detail.map((d) => d.msg).join("; ") : detail)
-    ?? response.statusText;
+  const message =
+    error.message ?? (Array.isArray(detail) ? detail.map((d) => d.msg).join("; ") : detail) ?? response.statusText;
   const failure = new ApiError(response.status, error.code ?? "error", message || `HTTP ${response.status}`, error);
   if (response.status === 401) window.dispatchEvent(new CustomEvent("trailmark:login", { detail: failure }));
   throw failure;

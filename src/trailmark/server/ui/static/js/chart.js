@@ -7,13 +7,20 @@ const COLORS = ["#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#0891b2"
 // series: [{label, steps: [...], values: [...]}]; returns a figure that sizes to its container.
 export function metricChart(title, series) {
   const canvas = h("div", { class: "chart-canvas" });
-  const figure = h("figure", { class: "chart", role: "img", "aria-label": describe(title, series) },
-    h("figcaption", { text: title }), canvas);
+  const figure = h(
+    "figure",
+    { class: "chart", role: "img", "aria-label": describe(title, series) },
+    h("figcaption", { text: title }),
+    canvas,
+  );
   const steps = [...new Set(series.flatMap((s) => s.steps))].sort((a, b) => a - b);
-  const data = [steps, ...series.map((s) => {
-    const byStep = new Map(s.steps.map((step, i) => [step, s.values[i]]));
-    return steps.map((step) => byStep.get(step) ?? null);
-  })];
+  const data = [
+    steps,
+    ...series.map((s) => {
+      const byStep = new Map(s.steps.map((step, i) => [step, s.values[i]]));
+      return steps.map((step) => byStep.get(step) ?? null);
+    }),
+  ];
   const single = steps.length === 1;
   const options = {
     width: 400,
@@ -21,18 +28,24 @@ export function metricChart(title, series) {
     legend: { show: series.length > 1 },
     scales: { x: { time: false, ...(single ? { range: [steps[0] - 1, steps[0] + 1] } : {}) } },
     axes: [{ label: "step" }, { size: 70 }],
-    series: [{ label: "step" }, ...series.map((s, i) => ({
-      label: s.label,
-      stroke: COLORS[i % COLORS.length],
-      width: 2,
-      spanGaps: true,
-      points: { show: steps.length < 30, size: 7 },
-    }))],
+    series: [
+      { label: "step" },
+      ...series.map((s, i) => ({
+        label: s.label,
+        stroke: COLORS[i % COLORS.length],
+        width: 2,
+        spanGaps: true,
+        points: { show: steps.length < 30, size: 7 },
+      })),
+    ],
   };
   let plot = null;
   const observer = new ResizeObserver(() => {
     const width = Math.max(220, Math.floor(canvas.clientWidth));
-    if (!canvas.isConnected) { observer.disconnect(); return; }
+    if (!canvas.isConnected) {
+      observer.disconnect();
+      return;
+    }
     if (!plot) plot = new window.uPlot({ ...options, width }, data, canvas);
     else if (Math.abs(plot.width - width) > 2) plot.setSize({ width, height: options.height });
   });

@@ -4,9 +4,19 @@
 import { empty, h, refLink, section, show } from "./dom.js";
 
 const TITLES = {
-  run: "Run", params: "Parameters", metrics: "Latest metrics", inputs: "Input data", code: "Code",
-  environment: "Environment", packages: "Packages that differ", artifact: "Artifact", data: "Data",
-  schema: "Schema", mean: "Column means", missing: "Missing values", properties: "Properties",
+  run: "Run",
+  params: "Parameters",
+  metrics: "Latest metrics",
+  inputs: "Input data",
+  code: "Code",
+  environment: "Environment",
+  packages: "Packages that differ",
+  artifact: "Artifact",
+  data: "Data",
+  schema: "Schema",
+  mean: "Column means",
+  missing: "Missing values",
+  properties: "Properties",
 };
 
 // sections: only these, in this order (default: all, as the comparison orders them);
@@ -32,12 +42,41 @@ export function differenceCount(comparison, sections) {
 
 function table(rows, refs) {
   const hasNotes = rows.some((row) => row.note);
-  return h("div", { class: "table-wrap" }, h("table", {},
-    h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "Field" }),
-      refs.map((ref) => h("th", { scope: "col" }, refLink(ref))), hasNotes ? h("th", { scope: "col", text: "Change" }) : null)),
-    h("tbody", {}, rows.map((row) => h("tr", { class: row.differs ? "diff" : "" },
-      h("th", { scope: "row" }, row.differs ? h("span", { class: "diff-mark", title: "differs", text: "≠ " }) : null,
-        h("code", { text: row.key })),
-      row.values.map((value) => h("td", { class: "wrap", text: value === null ? "—" : show(value) })),
-      hasNotes ? h("td", { text: row.note }) : null)))));
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      {},
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { scope: "col", text: "Field" }),
+          refs.map((ref) => h("th", { scope: "col" }, refLink(ref))),
+          hasNotes ? h("th", { scope: "col", text: "Change" }) : null,
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        rows.map((row) =>
+          h(
+            "tr",
+            { class: row.differs ? "diff" : "" },
+            h(
+              "th",
+              { scope: "row" },
+              row.differs ? h("span", { class: "diff-mark", title: "differs", text: "≠ " }) : null,
+              h("code", { text: row.key }),
+            ),
+            row.values.map((value) => h("td", { class: "wrap", text: value === null ? "—" : show(value) })),
+            hasNotes ? h("td", { text: row.note }) : null,
+          ),
+        ),
+      ),
+    ),
+  );
 }

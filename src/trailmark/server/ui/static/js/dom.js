@@ -35,8 +35,10 @@ export function when(iso) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return String(iso);
   const pad = (n) => String(n).padStart(2, "0");
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
-    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
+  );
 }
 
 export function duration(seconds) {
@@ -125,12 +127,18 @@ export function empty(message) {
 export function keyValues(object, { empty: none = "none" } = {}) {
   const entries = Object.entries(object || {});
   if (!entries.length) return empty(none);
-  return h("dl", { class: "kv" }, entries.map(([key, value]) => [
-    h("dt", { text: key }),
-    h("dd", {}, typeof value === "object" && value !== null
-      ? h("code", { text: JSON.stringify(value) })
-      : show(value)),
-  ]));
+  return h(
+    "dl",
+    { class: "kv" },
+    entries.map(([key, value]) => [
+      h("dt", { text: key }),
+      h(
+        "dd",
+        {},
+        typeof value === "object" && value !== null ? h("code", { text: JSON.stringify(value) }) : show(value),
+      ),
+    ]),
+  );
 }
 
 export function setTitle(...parts) {

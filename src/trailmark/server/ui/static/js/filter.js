@@ -9,15 +9,30 @@ let counter = 0;
 export function filterForm({ value = "", label, placeholder, extra = [], onSubmit }) {
   const id = `filter-${++counter}`;
   const input = h("input", {
-    id, name: "filter", type: "search", value, placeholder, autocomplete: "off", spellcheck: "false",
+    id,
+    name: "filter",
+    type: "search",
+    value,
+    placeholder,
+    autocomplete: "off",
+    spellcheck: "false",
     "aria-describedby": `${id}-error`,
   });
   const message = h("div", { id: `${id}-error`, "aria-live": "polite" });
-  const form = h("form", { class: "toolbar", role: "search", onsubmit: (event) => {
-    event.preventDefault();
-    onSubmit(input.value.trim());
-  } },
-  h("label", { class: "grow", for: id }, label, input), extra, h("button", { type: "submit", text: "Apply" }));
+  const form = h(
+    "form",
+    {
+      class: "toolbar",
+      role: "search",
+      onsubmit: (event) => {
+        event.preventDefault();
+        onSubmit(input.value.trim());
+      },
+    },
+    h("label", { class: "grow", for: id }, label, input),
+    extra,
+    h("button", { type: "submit", text: "Apply" }),
+  );
 
   return {
     form: h("div", {}, form, message),
@@ -27,7 +42,9 @@ export function filterForm({ value = "", label, placeholder, extra = [], onSubmi
       const box = h("p", { class: "error", role: "alert" }, error.message);
       const column = error instanceof ApiError ? error.detail?.column : undefined;
       if (Number.isInteger(column) && column > 0) {
-        box.append(h("span", { class: "caret", "aria-hidden": "true", text: `${input.value}\n${" ".repeat(column - 1)}^` }));
+        box.append(
+          h("span", { class: "caret", "aria-hidden": "true", text: `${input.value}\n${" ".repeat(column - 1)}^` }),
+        );
       }
       fill(message, box);
     },

@@ -11,25 +11,56 @@ const MIN_HEIGHT = 320;
 const MAX_HEIGHT = 640;
 
 const STYLE = [
-  { selector: "node", style: {
-    label: "data(label)", "text-wrap": "wrap", "text-overflow-wrap": "anywhere", "text-max-width": 132, "font-size": 12,
-    "text-valign": "center", "text-halign": "center", color: "#111827",
-    width: 140, height: 54, "border-width": 1.5, "border-color": "#6b7280", "background-color": "#f9fafb",
-  } },
+  {
+    selector: "node",
+    style: {
+      label: "data(label)",
+      "text-wrap": "wrap",
+      "text-overflow-wrap": "anywhere",
+      "text-max-width": 132,
+      "font-size": 12,
+      "text-valign": "center",
+      "text-halign": "center",
+      color: "#111827",
+      width: 140,
+      height: 54,
+      "border-width": 1.5,
+      "border-color": "#6b7280",
+      "background-color": "#f9fafb",
+    },
+  },
   { selector: "node.artifact", style: { shape: "round-rectangle", "background-color": "data(fill)" } },
-  { selector: "node.execution", style: {
-    shape: "ellipse", width: 180, "text-max-width": 140, "background-color": "#fff7ed", "border-color": "#9a3412",
-  } },
+  {
+    selector: "node.execution",
+    style: {
+      shape: "ellipse",
+      width: 180,
+      "text-max-width": 140,
+      "background-color": "#fff7ed",
+      "border-color": "#9a3412",
+    },
+  },
   { selector: "node.failed", style: { "background-color": "#fee2e2", "border-color": "#b91c1c", "border-width": 3 } },
   { selector: "node.running", style: { "border-style": "dashed", "border-color": "#a16207", "border-width": 3 } },
   { selector: "node.classified", style: { "outline-width": 3, "outline-color": "#f97316", "outline-offset": 2 } },
   { selector: "node.root", style: { "border-width": 4, "border-color": "#1d4ed8", "font-weight": "bold" } },
   { selector: "node:selected", style: { "overlay-color": "#2563eb", "overlay-opacity": 0.18, "overlay-padding": 6 } },
-  { selector: "edge", style: {
-    width: 1.5, "line-color": "#9ca3af", "target-arrow-color": "#9ca3af", "target-arrow-shape": "triangle",
-    "curve-style": "bezier", label: "data(label)", "font-size": 9, color: "#4b5563",
-    "text-background-color": "#ffffff", "text-background-opacity": 1, "text-background-padding": 1,
-  } },
+  {
+    selector: "edge",
+    style: {
+      width: 1.5,
+      "line-color": "#9ca3af",
+      "target-arrow-color": "#9ca3af",
+      "target-arrow-shape": "triangle",
+      "curve-style": "bezier",
+      label: "data(label)",
+      "font-size": 9,
+      color: "#4b5563",
+      "text-background-color": "#ffffff",
+      "text-background-opacity": 1,
+      "text-background-padding": 1,
+    },
+  },
 ];
 
 export function nodeLabel(node) {
@@ -56,7 +87,9 @@ function edgeElement(edge) {
   return {
     group: "edges",
     data: {
-      id: `${edge.source}-${edge.target}`, source: String(edge.source), target: String(edge.target),
+      id: `${edge.source}-${edge.target}`,
+      source: String(edge.source),
+      target: String(edge.target),
       label: edge.role ?? "",
     },
   };
@@ -66,8 +99,13 @@ function edgeElement(edge) {
 // something covers (the details panel), so that a picked node is moved clear of it.
 export function createGraph(container, { onSelect, reserved = () => 0 }) {
   const cy = window.cytoscape({
-    container, style: STYLE, elements: [], minZoom: 0.15, maxZoom: 3,
-    boxSelectionEnabled: false, autounselectify: false,
+    container,
+    style: STYLE,
+    elements: [],
+    minZoom: 0.15,
+    maxZoom: 3,
+    boxSelectionEnabled: false,
+    autounselectify: false,
   });
   cy.on("tap", "node", (event) => select(event.target));
   container.addEventListener("keydown", (event) => onKey(event));

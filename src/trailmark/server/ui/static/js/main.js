@@ -49,7 +49,11 @@ async function render() {
   const view = h("div", { class: "page", "aria-busy": "true" });
   fill(main, view);
   try {
-    await page(view, { ref: arg ? decodeURIComponent(arg) : undefined, params, isCurrent: () => current === generation });
+    await page(view, {
+      ref: arg ? decodeURIComponent(arg) : undefined,
+      params,
+      isCurrent: () => current === generation,
+    });
   } catch (error) {
     if (current !== generation) return;
     const signIn = error instanceof ApiError && error.status === 401;
@@ -60,7 +64,9 @@ async function render() {
 }
 
 function describe(error) {
-  if (error instanceof ApiError) return error.status === 401 ? "This server asks for a token: sign in to see this page." : error.message;
+  if (error instanceof ApiError && error.status === 401)
+    return "This server asks for a token: sign in to see this page.";
+  if (error instanceof ApiError) return error.message;
   console.warn(error);
   return String(error.message ?? error);
 }

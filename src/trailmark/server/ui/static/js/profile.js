@@ -21,7 +21,11 @@ export function profileRows(properties) {
       dtype: (properties.schema ?? []).find((c) => c.name === name)?.dtype ?? "",
       missing,
       missingShare: rows && missing !== undefined ? missing / rows : null,
-      mean: stats.mean, std: stats.std, min: stats.min, median: stats.q50, max: stats.max,
+      mean: stats.mean,
+      std: stats.std,
+      min: stats.min,
+      median: stats.q50,
+      max: stats.max,
       histogram: stats.histogram,
       cardinality: categorical.cardinality,
       top: categorical.top,
@@ -37,23 +41,45 @@ export function profileTable(properties) {
     properties.duplicate_rows !== undefined ? `${number(properties.duplicate_rows)} duplicate rows` : null,
     properties.format ? `format ${properties.format}` : null,
     properties.approximate ? "statistics from a sample" : null,
-  ].filter(Boolean).join(" · ");
+  ]
+    .filter(Boolean)
+    .join(" · ");
   const numeric = (key) => ({ label: key, value: (r) => r[key], cell: (r) => number(r[key]), numeric: true });
-  return h("div", {},
+  return h(
+    "div",
+    {},
     h("p", { class: "hint", text: facts }),
     sortableTable({
       rows: profileRows(properties),
       columns: [
         { label: "Column", value: (r) => r.name, cell: (r) => h("code", { text: r.name }) },
         { label: "Type", value: (r) => r.dtype },
-        { label: "Missing", value: (r) => r.missingShare ?? r.missing, numeric: true,
-          cell: (r) => (r.missing === undefined ? "" : `${number(r.missing)} (${percent(r.missingShare)})`) },
-        numeric("mean"), numeric("std"), numeric("min"), numeric("median"), numeric("max"),
+        {
+          label: "Missing",
+          value: (r) => r.missingShare ?? r.missing,
+          numeric: true,
+          cell: (r) => (r.missing === undefined ? "" : `${number(r.missing)} (${percent(r.missingShare)})`),
+        },
+        numeric("mean"),
+        numeric("std"),
+        numeric("min"),
+        numeric("median"),
+        numeric("max"),
         { label: "Distinct", value: (r) => r.cardinality, cell: (r) => number(r.cardinality), numeric: true },
-        { label: "Distribution", sortable: false, cell: (r) => (r.histogram ? histogram(r.histogram, r.name)
-          : (r.top ?? []).slice(0, 3).map(([v, c]) => `${show(v)} (${number(c)})`).join(", ")) },
+        {
+          label: "Distribution",
+          sortable: false,
+          cell: (r) =>
+            r.histogram
+              ? histogram(r.histogram, r.name)
+              : (r.top ?? [])
+                  .slice(0, 3)
+                  .map(([v, c]) => `${show(v)} (${number(c)})`)
+                  .join(", "),
+        },
       ],
-    }));
+    }),
+  );
 }
 
 export function percent(share) {

@@ -8,8 +8,12 @@ export function sortableTable({ columns, rows, caption, rowClass, sort: initial 
   const body = h("tbody");
   const headers = columns.map((column, index) => {
     if (column.sortable === false) return h("th", { scope: "col", text: column.label });
-    const button = h("button", { type: "button", class: "sort", onclick: () => sortBy(index) },
-      column.label, h("span", { class: "arrow", "aria-hidden": "true" }));
+    const button = h(
+      "button",
+      { type: "button", class: "sort", onclick: () => sortBy(index) },
+      column.label,
+      h("span", { class: "arrow", "aria-hidden": "true" }),
+    );
     return h("th", { scope: "col", class: column.numeric ? "num" : "" }, button);
   });
 
@@ -31,14 +35,29 @@ export function sortableTable({ columns, rows, caption, rowClass, sort: initial 
       const value = columns[state.index].value ?? (() => "");
       ordered.sort((a, b) => compare(value(a), value(b), state.descending ? -1 : 1));
     }
-    body.replaceChildren(...ordered.map((row) => h("tr", { class: rowClass?.(row) ?? "" },
-      columns.map((column) => h("td", { class: [column.numeric ? "num" : "", column.className ?? ""].join(" ").trim() },
-        column.cell ? column.cell(row) : show(column.value?.(row)))))));
+    body.replaceChildren(
+      ...ordered.map((row) =>
+        h(
+          "tr",
+          { class: rowClass?.(row) ?? "" },
+          columns.map((column) =>
+            h(
+              "td",
+              { class: [column.numeric ? "num" : "", column.className ?? ""].join(" ").trim() },
+              column.cell ? column.cell(row) : show(column.value?.(row)),
+            ),
+          ),
+        ),
+      ),
+    );
   }
 
   render();
-  return h("div", { class: "table-wrap" },
-    h("table", {}, caption ? h("caption", { text: caption }) : null, h("thead", {}, h("tr", {}, headers)), body));
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h("table", {}, caption ? h("caption", { text: caption }) : null, h("thead", {}, h("tr", {}, headers)), body),
+  );
 }
 
 // Blanks last either way, numbers numerically, text naturally; sign 1 ascends, -1 descends.

@@ -12,33 +12,51 @@ export async function auditPage(view, { isCurrent }) {
     fill(view, h("h1", { text: "Audit log" }), empty(`The audit log is not available: ${data.message}.`));
     return;
   }
-  fill(view,
+  fill(
+    view,
     h("h1", { text: "Audit log" }),
     section("Verification", verification(data.verify)),
-    section(`Newest ${data.entries.length} entries`, data.entries.length ? sortableTable({
-      rows: data.entries,
-      sort: { index: 0, descending: true },
-      columns: [
-        { label: "Seq", value: (e) => e.seq, numeric: true },
-        { label: "Time", value: (e) => e.time, cell: (e) => when(e.time) },
-        { label: "Actor", value: (e) => e.actor },
-        { label: "Action", value: (e) => e.action, cell: (e) => h("code", { text: e.action }) },
-        { label: "Target", value: (e) => e.target, cell: (e) => target(e.target) },
-        { label: "Project", value: (e) => e.project ?? "" },
-        { label: "Hash", value: (e) => e.hash, cell: (e) => h("code", { title: e.hash, text: e.hash.slice(0, 12) }) },
-      ],
-    }) : empty("No entries yet.")),
+    section(
+      `Newest ${data.entries.length} entries`,
+      data.entries.length
+        ? sortableTable({
+            rows: data.entries,
+            sort: { index: 0, descending: true },
+            columns: [
+              { label: "Seq", value: (e) => e.seq, numeric: true },
+              { label: "Time", value: (e) => e.time, cell: (e) => when(e.time) },
+              { label: "Actor", value: (e) => e.actor },
+              { label: "Action", value: (e) => e.action, cell: (e) => h("code", { text: e.action }) },
+              { label: "Target", value: (e) => e.target, cell: (e) => target(e.target) },
+              { label: "Project", value: (e) => e.project ?? "" },
+              {
+                label: "Hash",
+                value: (e) => e.hash,
+                cell: (e) => h("code", { title: e.hash, text: e.hash.slice(0, 12) }),
+              },
+            ],
+          })
+        : empty("No entries yet."),
+    ),
   );
 }
 
 function verification(report) {
   if (report.ok) {
-    return h("p", { role: "status" }, badge("verified", "badge-ok"),
-      ` The hash chain of all ${report.checked} entries is intact.`);
+    return h(
+      "p",
+      { role: "status" },
+      badge("verified", "badge-ok"),
+      ` The hash chain of all ${report.checked} entries is intact.`,
+    );
   }
-  return h("p", { role: "alert" }, badge("broken", "badge-bad"),
+  return h(
+    "p",
+    { role: "alert" },
+    badge("broken", "badge-bad"),
     ` The chain breaks at entry ${report.first_bad}${report.reason ? `: ${report.reason}` : ""}.` +
-    ` ${report.checked} entries checked. Run \`trailmark audit verify\` on the server for details.`);
+      ` ${report.checked} entries checked. Run \`trailmark audit verify\` on the server for details.`,
+  );
 }
 
 // Node references link to their pages; users, tokens and projects stay text.

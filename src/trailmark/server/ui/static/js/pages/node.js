@@ -2,7 +2,17 @@
 
 import { get } from "../api.js";
 import {
-  badge, classBadges, empty, fill, h, keyValues, lineageLink, refLink, section, setTitle, when,
+  badge,
+  classBadges,
+  empty,
+  fill,
+  h,
+  keyValues,
+  lineageLink,
+  refLink,
+  section,
+  setTitle,
+  when,
 } from "../dom.js";
 import { hasProfile, profileTable } from "../profile.js";
 import { sortableTable } from "../table.js";
@@ -20,22 +30,46 @@ export async function nodePage(view, { ref, isCurrent }) {
   }
   setTitle(node.ref);
   const { properties } = node;
-  const series = node.type === "Dataset" ? h("a", { href: `#/datasets/${encodeURIComponent(node.name)}`,
-    text: `all ${node.versions} versions` }) : node.type === "Model" ? h("a", { href: "#/models", text: "registry" }) : null;
-  fill(view,
-    h("h1", {}, `${node.name} @${node.version}`, badge(node.type), classBadges(node.classifications, node.ref),
-      lineageLink(node.ref, "Lineage")),
-    h("div", { class: "grid" },
-      section("Summary", keyValues({
-        reference: node.ref, id: node.id, digest: node.digest, uri: node.uri ?? "", created: when(node.created_at),
-        "created by": node.created_by ?? "", project: node.project,
-      }), series ? h("p", {}, series) : null),
+  const series =
+    node.type === "Dataset"
+      ? h("a", { href: `#/datasets/${encodeURIComponent(node.name)}`, text: `all ${node.versions} versions` })
+      : node.type === "Model"
+        ? h("a", { href: "#/models", text: "registry" })
+        : null;
+  fill(
+    view,
+    h(
+      "h1",
+      {},
+      `${node.name} @${node.version}`,
+      badge(node.type),
+      classBadges(node.classifications, node.ref),
+      lineageLink(node.ref, "Lineage"),
+    ),
+    h(
+      "div",
+      { class: "grid" },
+      section(
+        "Summary",
+        keyValues({
+          reference: node.ref,
+          id: node.id,
+          digest: node.digest,
+          uri: node.uri ?? "",
+          created: when(node.created_at),
+          "created by": node.created_by ?? "",
+          project: node.project,
+        }),
+        series ? h("p", {}, series) : null,
+      ),
       section("Neighbours", neighbours(node.neighbours)),
       section("Tags", keyValues(node.tags, { empty: "no tags" })),
     ),
     hasProfile(properties) ? section("Schema and statistics", profileTable(properties)) : null,
-    section("Properties", Object.keys(properties).length
-      ? h("pre", { text: JSON.stringify(properties, null, 2) }) : empty("no properties")),
+    section(
+      "Properties",
+      Object.keys(properties).length ? h("pre", { text: JSON.stringify(properties, null, 2) }) : empty("no properties"),
+    ),
   );
 }
 
@@ -45,7 +79,12 @@ function neighbours(items) {
     rows: items,
     columns: [
       { label: "", value: (n) => n.direction, cell: (n) => (n.direction === "upstream" ? "produced by" : "read by") },
-      { label: "Node", value: (n) => n.ref, cell: (n) => refLink(n, n.kind === "execution" ? `${n.name} (${n.ref})` : n.ref) },
+      {
+        label: "Node",
+        value: (n) => n.ref,
+        className: "wrap",
+        cell: (n) => refLink(n, n.kind === "execution" ? `${n.name} (${n.ref})` : n.ref),
+      },
       { label: "Status", value: (n) => n.status ?? "" },
       { label: "Role", value: (n) => n.role ?? "" },
     ],

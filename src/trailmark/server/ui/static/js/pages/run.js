@@ -3,7 +3,21 @@
 import { get } from "../api.js";
 import { metricChart, seriesOf } from "../chart.js";
 import {
-  badge, classBadges, duration, empty, errorBox, fill, h, keyValues, lineageLink, number, refLink, section, setTitle, statusBadge, when,
+  badge,
+  classBadges,
+  duration,
+  empty,
+  errorBox,
+  fill,
+  h,
+  keyValues,
+  lineageLink,
+  number,
+  refLink,
+  section,
+  setTitle,
+  statusBadge,
+  when,
 } from "../dom.js";
 import { sortableTable } from "../table.js";
 
@@ -19,25 +33,59 @@ export async function runPage(view, { ref, isCurrent }) {
   if (!isCurrent()) return;
   const series = seriesOf(points);
   setTitle(node.name, "Runs");
-  fill(view,
+  fill(
+    view,
     h("p", { class: "hint" }, h("a", { href: "#/runs", text: "Runs" }), " / ", node.ref),
-    h("h1", {}, node.name, statusBadge(node.status), badge(node.type), classBadges(node.classifications, node.ref),
-      lineageLink(node.ref, "Lineage")),
+    h(
+      "h1",
+      {},
+      node.name,
+      statusBadge(node.status),
+      badge(node.type),
+      classBadges(node.classifications, node.ref),
+      lineageLink(node.ref, "Lineage"),
+    ),
     node.error ? errorBox(`This run failed: ${node.error}`) : null,
-    h("div", { class: "grid" },
-      section("Summary", keyValues({
-        reference: node.ref, type: node.type, started: when(node.started_at), ended: when(node.ended_at),
-        duration: duration(node.duration), "created by": node.created_by ?? "", project: node.project,
-      })),
+    h(
+      "div",
+      { class: "grid" },
+      section(
+        "Summary",
+        keyValues({
+          reference: node.ref,
+          type: node.type,
+          started: when(node.started_at),
+          ended: when(node.ended_at),
+          duration: duration(node.duration),
+          "created by": node.created_by ?? "",
+          project: node.project,
+        }),
+      ),
       section("Parameters", keyValues(node.params, { empty: "no parameters" })),
       section("Latest metrics", keyValues(latest(series), { empty: "no metrics" })),
     ),
     section("Metrics over steps", charts(series)),
-    h("div", { class: "grid" },
-      section("Inputs", artifacts(node.neighbours.filter((n) => n.direction === "upstream"), "no inputs")),
-      section("Outputs", artifacts(node.neighbours.filter((n) => n.direction === "downstream"), "no outputs")),
+    h(
+      "div",
+      { class: "grid" },
+      section(
+        "Inputs",
+        artifacts(
+          node.neighbours.filter((n) => n.direction === "upstream"),
+          "no inputs",
+        ),
+      ),
+      section(
+        "Outputs",
+        artifacts(
+          node.neighbours.filter((n) => n.direction === "downstream"),
+          "no outputs",
+        ),
+      ),
     ),
-    h("div", { class: "grid" },
+    h(
+      "div",
+      { class: "grid" },
       section("Resources", keyValues(node.resources, { empty: "not recorded" })),
       section("Environment", environment(node.environment, packages)),
       section("Tags", keyValues(node.tags, { empty: "no tags" })),
@@ -52,7 +100,11 @@ function latest(series) {
 function charts(series) {
   const keys = Object.keys(series).sort();
   if (!keys.length) return empty("This run logged no metrics.");
-  return h("div", { class: "charts" }, keys.map((key) => metricChart(key, [{ label: key, ...series[key] }])));
+  return h(
+    "div",
+    { class: "charts" },
+    keys.map((key) => metricChart(key, [{ label: key, ...series[key] }])),
+  );
 }
 
 function artifacts(items, none) {
@@ -70,13 +122,25 @@ function artifacts(items, none) {
 function environment(env, packages) {
   const { packages_digest: digest, ...rest } = env || {};
   const count = Object.keys(packages).length;
-  return h("div", {},
+  return h(
+    "div",
+    {},
     keyValues(rest, { empty: "not captured" }),
-    count ? h("details", {}, h("summary", { text: `${count} packages` }),
-      sortableTable({ rows: Object.entries(packages), sort: { index: 0 }, columns: [
-        { label: "Package", value: ([name]) => name },
-        { label: "Version", value: ([, version]) => version },
-      ] })) : null,
+    count
+      ? h(
+          "details",
+          {},
+          h("summary", { text: `${count} packages` }),
+          sortableTable({
+            rows: Object.entries(packages),
+            sort: { index: 0 },
+            columns: [
+              { label: "Package", value: ([name]) => name },
+              { label: "Version", value: ([, version]) => version },
+            ],
+          }),
+        )
+      : null,
     digest ? h("p", { class: "hint" }, "packages digest ", h("code", { text: digest })) : null,
   );
 }

@@ -15,11 +15,19 @@ export async function runsPage(view, { params, isCurrent }) {
   setTitle("Runs");
   const filter = params.get("filter") ?? "";
   const selected = new Set();
-  const compareButton = h("button", { type: "button", class: "secondary", disabled: true, text: "Compare selected",
-    onclick: () => navigate("compare", { refs: [...selected].join(",") }) });
+  const compareButton = h("button", {
+    type: "button",
+    class: "secondary",
+    disabled: true,
+    text: "Compare selected",
+    onclick: () => navigate("compare", { refs: [...selected].join(",") }),
+  });
   const box = filterForm({
-    value: filter, label: "Filter runs", placeholder: "status = 'FAILED' or params.max_depth > 5",
-    extra: [compareButton], onSubmit: (value) => navigate("runs", { filter: value }),
+    value: filter,
+    label: "Filter runs",
+    placeholder: "status = 'FAILED' or params.max_depth > 5",
+    extra: [compareButton],
+    onSubmit: (value) => navigate("runs", { filter: value }),
   });
   const results = h("div");
   fill(view, h("h1", { text: "Runs" }), box.form, results);
@@ -39,13 +47,19 @@ export async function runsPage(view, { params, isCurrent }) {
   }
 
   function toggle(ref, on) {
-    if (on) selected.add(ref); else selected.delete(ref);
+    if (on) selected.add(ref);
+    else selected.delete(ref);
     compareButton.disabled = selected.size < 2;
     compareButton.textContent = `Compare selected (${selected.size})`;
   }
-  fill(results,
-    sortableTable({ columns: columns(page.items, toggle), rows: page.items, caption: caption(page),
-      rowClass: (run) => (run.status === "FAILED" ? "row-failed" : "") }),
+  fill(
+    results,
+    sortableTable({
+      columns: columns(page.items, toggle),
+      rows: page.items,
+      caption: caption(page),
+      rowClass: (run) => (run.status === "FAILED" ? "row-failed" : ""),
+    }),
     chartSection(page.items),
   );
 }
@@ -59,29 +73,54 @@ function columns(runs, toggle) {
   const paramKeys = topKeys(runs.map((r) => r.params));
   const metricKeys = topKeys(runs.map((r) => r.metrics));
   return [
-    { label: "Select", sortable: false, cell: (r) => h("input", { type: "checkbox", "aria-label": `select ${r.name} (${r.ref})`,
-      onchange: (event) => toggle(r.ref, event.target.checked) }) },
+    {
+      label: "Select",
+      sortable: false,
+      cell: (r) =>
+        h("input", {
+          type: "checkbox",
+          "aria-label": `select ${r.name} (${r.ref})`,
+          onchange: (event) => toggle(r.ref, event.target.checked),
+        }),
+    },
     { label: "Status", value: (r) => r.status, cell: (r) => statusBadge(r.status) },
-    { label: "Run", value: (r) => r.name, cell: (r) => h("a", { href: `#/runs/${encodeURIComponent(r.ref)}`, text: r.name }) },
+    {
+      label: "Run",
+      value: (r) => r.name,
+      cell: (r) => h("a", { href: `#/runs/${encodeURIComponent(r.ref)}`, text: r.name }),
+    },
     { label: "Type", value: (r) => r.type },
     { label: "Started", value: (r) => r.started_at, cell: (r) => when(r.started_at) },
     { label: "Duration", value: (r) => r.duration, cell: (r) => duration(r.duration), numeric: true },
     ...paramKeys.map((key) => ({ label: key, value: (r) => r.params[key], cell: (r) => short(r.params[key], 24) })),
-    ...metricKeys.map((key) => ({ label: key, value: (r) => r.metrics[key], cell: (r) => number(r.metrics[key]), numeric: true })),
+    ...metricKeys.map((key) => ({
+      label: key,
+      value: (r) => r.metrics[key],
+      cell: (r) => number(r.metrics[key]),
+      numeric: true,
+    })),
   ];
 }
 
 // The keys that most rows have, at most MAX_COLUMNS of them.
 function topKeys(objects) {
   const counts = new Map();
-  for (const object of objects) for (const key of Object.keys(object || {})) counts.set(key, (counts.get(key) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, MAX_COLUMNS).map(([k]) => k);
+  for (const object of objects)
+    for (const key of Object.keys(object || {})) counts.set(key, (counts.get(key) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, MAX_COLUMNS)
+    .map(([k]) => k);
 }
 
 function chartSection(runs) {
   const keys = topKeys(runs.map((r) => r.metrics));
   if (!keys.length) return null;
-  const select = h("select", { id: "chart-metric" }, keys.map((k) => h("option", { value: k, text: k })));
+  const select = h(
+    "select",
+    { id: "chart-metric" },
+    keys.map((k) => h("option", { value: k, text: k })),
+  );
   const area = h("div", { class: "charts wide" });
   async function draw() {
     const key = select.value;
@@ -93,15 +132,23 @@ function chartSection(runs) {
       fill(area, errorBox(error.message));
       return;
     }
-    const series = chosen.map((r, i) => ({ label: `${r.name} (${r.ref})`, ...seriesOf(points[i])[key] }))
+    const series = chosen
+      .map((r, i) => ({ label: `${r.name} (${r.ref})`, ...seriesOf(points[i])[key] }))
       .filter((s) => s.steps);
     fill(area, metricChart(`${key} over steps`, series));
   }
   select.addEventListener("change", draw);
   draw();
-  return h("section", { class: "card", "aria-labelledby": "chart-title", style: "margin-top:14px" },
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "chart-title", style: "margin-top:14px" },
     h("h2", { id: "chart-title", text: "Metrics over steps" }),
-    h("div", { class: "toolbar" }, h("label", { for: "chart-metric" }, "Metric", select),
-      h("p", { class: "hint", text: `The first ${MAX_CHART_RUNS} runs above that logged it.` })),
-    area);
+    h(
+      "div",
+      { class: "toolbar" },
+      h("label", { for: "chart-metric" }, "Metric", select),
+      h("p", { class: "hint", text: `The first ${MAX_CHART_RUNS} runs above that logged it.` }),
+    ),
+    area,
+  );
 }

@@ -18,10 +18,15 @@ export async function searchPage(view, { params, isCurrent }) {
   const filter = params.get("filter") ?? "";
   const kind = KINDS.includes(params.get("kind")) ? params.get("kind") : "artifacts";
   setTitle(filter ? `Search: ${filter}` : "Search");
-  const kindSelect = h("select", { id: "search-kind", name: "kind" },
-    KINDS.map((k) => h("option", { value: k, text: k, selected: k === kind })));
+  const kindSelect = h(
+    "select",
+    { id: "search-kind", name: "kind" },
+    KINDS.map((k) => h("option", { value: k, text: k, selected: k === kind })),
+  );
   const box = filterForm({
-    value: filter, label: "Filter", placeholder: "type = 'Model' and metrics.rmse < 30000",
+    value: filter,
+    label: "Filter",
+    placeholder: "type = 'Model' and metrics.rmse < 30000",
     extra: [h("label", { for: "search-kind" }, "Kind", kindSelect)],
     onSubmit: (value) => navigate("search", { filter: value, kind: kindSelect.value }),
   });
@@ -39,15 +44,23 @@ export async function searchPage(view, { params, isCurrent }) {
   }
   if (!isCurrent()) return;
   const more = page.next_page_token ? " (the first 200)" : "";
-  fill(results, page.items.length
-    ? sortableTable({ rows: page.items, columns: kind === "executions" ? runColumns() : artifactColumns(),
-      caption: `${page.items.length} ${kind}${more}` })
-    : empty("Nothing matches this filter."));
+  fill(
+    results,
+    page.items.length
+      ? sortableTable({
+          rows: page.items,
+          columns: kind === "executions" ? runColumns() : artifactColumns(),
+          caption: `${page.items.length} ${kind}${more}`,
+        })
+      : empty("Nothing matches this filter."),
+  );
 }
 
 function examples() {
-  const links = EXAMPLES.map(([kind, filter], i) => [i ? " · " : "",
-    h("a", { href: `#/search?${new URLSearchParams({ filter, kind })}`, text: filter })]);
+  const links = EXAMPLES.map(([kind, filter], i) => [
+    i ? " · " : "",
+    h("a", { href: `#/search?${new URLSearchParams({ filter, kind })}`, text: filter }),
+  ]);
   return h("p", { class: "hint" }, "Examples: ", links, ". The grammar is in docs/search.md.");
 }
 
