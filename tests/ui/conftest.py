@@ -64,20 +64,26 @@ def load_data(store, data_dir: Path) -> dict[str, object]:
     return {"failed_run": run.execution.ref}
 
 
-@pytest.fixture(scope="session")
-def served(tmp_path_factory) -> Iterator[Served]:
+@contextmanager
+def fresh_server(directory: Path) -> Iterator[tuple[str, object]]:
+    """The real app over a new SQLite store in ``directory``, served on a loopback port: (base URL, store)."""
     _require()
     from tests.server.live import serve_in_thread
     from trailmark.server import create_app
 
-    root = tmp_path_factory.mktemp("ui")
-    app = create_app(f"sqlite:///{root / 'trailmark.db'}")
+    app = create_app(f"sqlite:///{directory / 'trailmark.db'}")
     with serve_in_thread(app) as url:
-        store = app.state.store
+        yield url + "/", app.state.store
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory) -> Iterator[Served]:
+    root = tmp_path_factory.mktemp("ui")
+    with fresh_server(root) as (url, store):
         loaded = load_data(store, root / "data")
         trains = [e.ref for e in store.search("type = 'Train' and status = 'COMPLETE'", kind="executions",
                                               order_by=["started asc"])]
-        yield Served(url=url + "/", store=store, failed_run=str(loaded["failed_run"]), train_runs=trains)
+        yield Served(url=url, store=store, failed_run=str(loaded["failed_run"]), train_runs=trains)
 
 
 @pytest.fixture(scope="session")

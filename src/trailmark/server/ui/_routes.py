@@ -3,7 +3,8 @@
 Each route is a read that gathers what one page shows in one request (a run table with
 latest metrics, a lineage graph walked both ways with classifications, the registry),
 built only on the Store protocol; the pages use the general REST API for the rest. Every
-route sits on the same caller and project dependencies as the REST API.
+route sits on the same caller and project dependencies as the REST API, so the same
+tokens and roles apply.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from fastapi import APIRouter, Depends, Query
 from trailmark.errors import ValidationError
 from trailmark.server._deps import Reader, current_actor
 from trailmark.server.schemas import ERROR_RESPONSES
-from trailmark.server.ui import _audit, _catalog, _graph, _runs
+from trailmark.server.ui import _catalog, _graph, _runs
 
 router = APIRouter(prefix="/api/v1/ui", tags=["ui"], dependencies=[Depends(current_actor)], responses=ERROR_RESPONSES)
 
@@ -64,8 +65,3 @@ def compare(store: Reader, ref: Annotated[list[str], Query()]) -> dict[str, Any]
     if len(ref) < 2:
         raise ValidationError("compare needs at least two references")
     return store.compare(*ref).to_dict()
-
-
-@router.get("/audit", summary="The newest audit entries and whether the chain verifies")
-def audit(store: Reader, limit: Limit = 200) -> dict[str, Any]:
-    return _audit.audit(store, limit=limit)

@@ -1,26 +1,31 @@
-// Audit: whether the hash chain verifies, and the newest entries.
+// Audit: whether the hash chain verifies, and the project's newest entries.
 
-import { get } from "../api.js";
+import { ApiError, get } from "../api.js";
 import { badge, empty, fill, h, section, setTitle, when } from "../dom.js";
 import { sortableTable } from "../table.js";
 
+const LIMIT = 200;
+
 export async function auditPage(view, { isCurrent }) {
   setTitle("Audit");
-  const data = await get("ui/audit", { limit: 200 });
-  if (!isCurrent()) return;
-  if (!data.available) {
-    fill(view, h("h1", { text: "Audit log" }), empty(`The audit log is not available: ${data.message}.`));
+  let report, entries;
+  try {
+    [report, entries] = await Promise.all([get("audit/verify"), get("audit", { limit: LIMIT })]);
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404 && error.code === "not_found")) throw error;
+    fill(view, h("h1", { text: "Audit log" }), empty("This server has no audit log to show."));
     return;
   }
+  if (!isCurrent()) return;
   fill(
     view,
     h("h1", { text: "Audit log" }),
-    section("Verification", verification(data.verify)),
+    section("Verification", verification(report)),
     section(
-      `Newest ${data.entries.length} entries`,
-      data.entries.length
+      `The project's newest ${entries.length} entries`,
+      entries.length
         ? sortableTable({
-            rows: data.entries,
+            rows: entries,
             sort: { index: 0, descending: true },
             columns: [
               { label: "Seq", value: (e) => e.seq, numeric: true },
