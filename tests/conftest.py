@@ -1,11 +1,15 @@
-"""Store fixtures: every store test runs on SQLite and on PostgreSQL, each on a fresh database.
+"""Store fixtures: every store test runs on SQLite, on PostgreSQL and through the HTTP server.
 
 PostgreSQL comes from $TRAILMARK_TEST_POSTGRES_URL (set by scripts/test-postgres); without
-it the PostgreSQL cases skip and say why.
+it the PostgreSQL cases skip and say why. The HTTP case talks to one server per test
+session (a thread on a loopback port, over a SQLite file); each test gets its own,
+fresh project there, which is as empty as a fresh database to everything the protocol
+reads.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import uuid
 from collections.abc import Iterator
@@ -20,7 +24,13 @@ PG_ENV = "TRAILMARK_TEST_POSTGRES_URL"
 PG_URL = os.environ.get(PG_ENV)
 needs_pg = pytest.mark.skipif(not PG_URL, reason=f"PostgreSQL not configured: set {PG_ENV} (scripts/test-postgres does)")
 
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=[needs_pg, pytest.mark.postgres])]
+needs_server = pytest.mark.skipif(
+    not all(importlib.util.find_spec(name) for name in ("fastapi", "uvicorn", "httpx")),
+    reason="the server extra is not installed: pip install 'trailmark[server]'",
+)
+
+SQL_BACKENDS = ["sqlite", pytest.param("postgresql", marks=[needs_pg, pytest.mark.postgres])]
+BACKENDS = [*SQL_BACKENDS, pytest.param("http", marks=needs_server)]
 
 
 def _database_url(base: str, name: str) -> str:
@@ -45,18 +55,37 @@ def postgres_uri() -> Iterator[str]:
     _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(params=BACKENDS)
-def store_uri(request, tmp_path: Path) -> str:
-    """URI of a fresh, empty store on each backend."""
-    if request.param == "sqlite":
+def _sql_uri(request, backend: str, tmp_path: Path) -> str:
+    if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'trailmark.db'}"
     return request.getfixturevalue("postgres_uri")
 
 
-@pytest.fixture
-def store(store_uri: str) -> Iterator[tm.Store]:
-    """A connected, active store on a fresh database."""
-    with tm.connect(store_uri) as opened:
+@pytest.fixture(params=SQL_BACKENDS)
+def store_uri(request, tmp_path: Path) -> str:
+    """URI of a fresh, empty database on each SQL backend."""
+    return _sql_uri(request, request.param, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[str]:
+    """Base URL of a Trailmark server running in a thread for the whole session."""
+    from tests.server.live import serve_in_thread
+    from trailmark.server import create_app
+
+    app = create_app(f"sqlite:///{tmp_path_factory.mktemp('server') / 'trailmark.db'}")
+    with serve_in_thread(app) as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path: Path) -> Iterator[tm.Store]:
+    """A connected, active, empty store on each backend."""
+    if request.param == "http":
+        opened = tm.connect(request.getfixturevalue("live_server"), project="test-" + uuid.uuid4().hex[:12])
+    else:
+        opened = tm.connect(_sql_uri(request, request.param, tmp_path))
+    with opened:
         yield opened
 
 

@@ -113,3 +113,24 @@ def test_audit_log_verifies(page, served):
     expect(page.get_by_role("status")).to_contain_text(f"all {report.checked} entries is intact")
     expect(page.locator("main tbody tr").first).to_contain_text("classify")
     screenshot(page, "audit")
+
+
+def test_more_runs_load_a_page_at_a_time(browser, tmp_path_factory, console):
+    from tests.ui.conftest import fresh_server, new_tab
+
+    with fresh_server(tmp_path_factory.mktemp("many")) as (url, store):
+        for index in range(130):
+            sweep = store.start_execution("Train", f"sweep-{index:03d}", params={"seed": index})
+            store.log_metrics(sweep, {"loss": 1.0 / (index + 1)})
+            store.end_execution(sweep)
+        newest = sweep.ref
+        with new_tab(browser, url, console) as tab:
+            open_page(tab, "runs")
+            rows = tab.locator("main table").first.locator("tbody tr")
+            expect(rows).to_have_count(100)
+            tab.get_by_role("checkbox", name=f"({newest})").check()
+            tab.get_by_role("button", name="Load more runs").click()
+            expect(rows).to_have_count(130)
+            expect(tab.get_by_role("button", name="Load more runs")).to_have_count(0)
+            expect(tab.get_by_role("checkbox", name=f"({newest})")).to_be_checked()  # choices survive
+    assert console.unexpected() == []

@@ -15,9 +15,8 @@ def runs_page(
     store: Store, *, filter: str, order_by: Sequence[str], limit: int, page_token: str | None
 ) -> dict[str, Any]:
     """One page of executions (newest first unless ordered), each with the latest value of every metric."""
-    page = store.search(
-        filter, kind="executions", order_by=list(order_by) or ["started desc"], limit=limit, page_token=page_token
-    )
+    order = [o for o in order_by if o.strip()] or ["started desc"]
+    page = store.search(filter, kind="executions", order_by=order, limit=limit, page_token=page_token)
     items = [{**to_dict(e), "duration": e.duration, "metrics": store.latest_metrics(e)} for e in page]
     return {"items": items, "next_page_token": page.next_page_token}
 

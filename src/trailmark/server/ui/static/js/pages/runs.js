@@ -10,6 +10,7 @@ import { sortableTable } from "../table.js";
 
 const MAX_COLUMNS = 8;
 const MAX_CHART_RUNS = 10;
+const PAGE = 100;
 
 export async function runsPage(view, { params, isCurrent }) {
   setTitle("Runs");
@@ -34,7 +35,7 @@ export async function runsPage(view, { params, isCurrent }) {
 
   let page;
   try {
-    page = await get("ui/runs", { filter, limit: 200 });
+    page = await get("ui/runs", { filter, limit: PAGE });
   } catch (error) {
     if (!isFilterError(error)) throw error;
     box.showError(error);
@@ -46,30 +47,37 @@ export async function runsPage(view, { params, isCurrent }) {
     return;
   }
 
+  const runs = [...page.items];
   function toggle(ref, on) {
     if (on) selected.add(ref);
     else selected.delete(ref);
     compareButton.disabled = selected.size < 2;
     compareButton.textContent = `Compare selected (${selected.size})`;
   }
-  fill(
-    results,
-    sortableTable({
-      columns: columns(page.items, toggle),
-      rows: page.items,
-      caption: caption(page),
-      rowClass: (run) => (run.status === "FAILED" ? "row-failed" : ""),
-    }),
-    chartSection(page.items),
-  );
+  async function more(token) {
+    const next = await get("ui/runs", { filter, limit: PAGE, page_token: token });
+    runs.push(...next.items);
+    show(next.next_page_token);
+  }
+  function show(token) {
+    fill(
+      results,
+      sortableTable({
+        columns: columns(runs, toggle, selected),
+        rows: runs,
+        caption: `${runs.length} runs, newest first. Sort by any column.`,
+        rowClass: (run) => (run.status === "FAILED" ? "row-failed" : ""),
+      }),
+      token
+        ? h("button", { type: "button", class: "secondary more", text: "Load more runs", onclick: () => more(token) })
+        : null,
+      chartSection(runs),
+    );
+  }
+  show(page.next_page_token);
 }
 
-function caption(page) {
-  const more = page.next_page_token ? " (the first 200: narrow the filter to see others)" : "";
-  return `${page.items.length} runs, newest first${more}. Sort by any column.`;
-}
-
-function columns(runs, toggle) {
+function columns(runs, toggle, selected) {
   const paramKeys = topKeys(runs.map((r) => r.params));
   const metricKeys = topKeys(runs.map((r) => r.metrics));
   return [
@@ -80,6 +88,7 @@ function columns(runs, toggle) {
         h("input", {
           type: "checkbox",
           "aria-label": `select ${r.name} (${r.ref})`,
+          checked: selected.has(r.ref),
           onchange: (event) => toggle(r.ref, event.target.checked),
         }),
     },

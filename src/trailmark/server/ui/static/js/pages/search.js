@@ -6,6 +6,7 @@ import { filterForm, isFilterError } from "../filter.js";
 import { navigate } from "../nav.js";
 import { sortableTable } from "../table.js";
 
+const PAGE = 100;
 const KINDS = ["artifacts", "executions", "models"];
 const EXAMPLES = [
   ["artifacts", "type = 'Model' and metrics.rmse < 30000"],
@@ -36,24 +37,32 @@ export async function searchPage(view, { params, isCurrent }) {
 
   let page;
   try {
-    page = await get("search", { filter, kind, limit: 200 });
+    page = await get("search", { filter, kind, limit: PAGE });
   } catch (error) {
     if (!isFilterError(error)) throw error;
     box.showError(error);
     return;
   }
   if (!isCurrent()) return;
-  const more = page.next_page_token ? " (the first 200)" : "";
-  fill(
-    results,
-    page.items.length
-      ? sortableTable({
-          rows: page.items,
-          columns: kind === "executions" ? runColumns() : artifactColumns(),
-          caption: `${page.items.length} ${kind}${more}`,
-        })
-      : empty("Nothing matches this filter."),
-  );
+  const items = [...page.items];
+  const columns = kind === "executions" ? runColumns() : artifactColumns();
+  function show(token) {
+    fill(
+      results,
+      items.length
+        ? sortableTable({ rows: items, columns, caption: `${items.length} ${kind}${token ? ", more to load" : ""}` })
+        : empty("Nothing matches this filter."),
+      token
+        ? h("button", { type: "button", class: "secondary more", text: "Load more", onclick: () => more(token) })
+        : null,
+    );
+  }
+  async function more(token) {
+    const next = await get("search", { filter, kind, limit: PAGE, page_token: token });
+    items.push(...next.items);
+    show(next.next_page_token);
+  }
+  show(page.next_page_token);
 }
 
 function examples() {

@@ -1,0 +1,37 @@
+"""``trailmark server``: the REST API under uvicorn, with one or more worker processes."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from trailmark._config import URI_ENV, resolve_uri
+from trailmark.cli._app import app
+from trailmark.errors import TrailmarkError
+
+
+@app.command()
+def server(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on (0.0.0.0: all of them).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 5000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes (more than 1: PostgreSQL).")] = 1,
+    uri: Annotated[str | None, typer.Option("--uri", help="Store to serve (default: the global --uri).")] = None,
+) -> None:
+    """Serve the REST API and OpenLineage ingest. In Python: trailmark.server.create_app(URI)."""
+    try:
+        import uvicorn
+
+        from trailmark.server.app import open_sql_store
+    except ImportError as exc:
+        raise TrailmarkError(f"{exc.name} is not installed: pip install 'trailmark[server]'") from exc
+    resolved = resolve_uri(uri or ctx.find_root().params.get("uri"))
+    # Create or check the schema once here, so that a bad URI or an old store fails in one
+    # line before any worker starts, and workers never race to create tables.
+    open_sql_store(resolved).close()
+    if workers > 1 and resolved.startswith("sqlite"):
+        typer.echo("warning: several workers on one SQLite file take turns to write; use PostgreSQL", err=True)
+    os.environ[URI_ENV] = resolved  # read by each worker's app_from_env()
+    uvicorn.run("trailmark.server.app:app_from_env", factory=True, host=host, port=port, workers=workers)

@@ -1,0 +1,81 @@
+"""Who is calling, and which store serves them: the dependencies every API route sits on.
+
+Today every caller is the anonymous actor with every right. Access control replaces
+:func:`current_actor` (check the bearer token) and :func:`read_store` /
+:func:`write_store` (check the actor's role in the project) without touching a route:
+each route already says whether it reads or writes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from trailmark._config import DEFAULT_PROJECT
+from trailmark.server.schemas import ERROR_RESPONSES
+from trailmark.store.sql import SqlStore
+from trailmark.store.sql._views import project_view
+
+PROJECT_HEADER = "X-Trailmark-Project"
+
+_bearer = HTTPBearer(auto_error=False, description="A Trailmark token, once the server has users.")
+
+
+@dataclasses.dataclass(frozen=True)
+class Actor:
+    """The caller, as recorded in created_by and set_by."""
+
+    name: str
+
+
+ANONYMOUS = Actor("anonymous")
+
+
+def current_actor(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
+) -> Actor:
+    """The caller: the anonymous actor until the server has users (see the module docstring)."""
+    return ANONYMOUS
+
+
+def project_name(
+    header: Annotated[str | None, Header(alias=PROJECT_HEADER, description="The project (default 'default').")] = None,
+    query: Annotated[str | None, Query(alias="project", description=f"The project; overrides {PROJECT_HEADER}.")] = None,
+) -> str:
+    """The project a request addresses: ``?project=``, else the header, else ``default``."""
+    return query or header or DEFAULT_PROJECT
+
+
+def _view(request: Request, project: str, actor: Actor) -> SqlStore:
+    return project_view(request.app.state.store, project, actor=actor.name)
+
+
+def read_store(
+    request: Request,
+    actor: Annotated[Actor, Depends(current_actor)],
+    project: Annotated[str, Depends(project_name)],
+) -> SqlStore:
+    """The store, for a caller allowed to read ``project``."""
+    return _view(request, project, actor)
+
+
+def write_store(
+    request: Request,
+    actor: Annotated[Actor, Depends(current_actor)],
+    project: Annotated[str, Depends(project_name)],
+) -> SqlStore:
+    """The store, for a caller allowed to write to ``project``."""
+    return _view(request, project, actor)
+
+
+Reader = Annotated[SqlStore, Depends(read_store)]
+Writer = Annotated[SqlStore, Depends(write_store)]
+Caller = Annotated[Actor, Depends(current_actor)]
+
+
+def api_router(tag: str) -> APIRouter:
+    """A router under /api/v1 whose every route first identifies the caller."""
+    return APIRouter(prefix="/api/v1", tags=[tag], dependencies=[Depends(current_actor)], responses=ERROR_RESPONSES)

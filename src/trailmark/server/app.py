@@ -1,0 +1,83 @@
+"""The REST API's application factory.
+
+Each worker process opens one SqlStore (one connection pool) at startup and keeps no
+other state: every request reads and writes the database, so any number of workers can
+serve one PostgreSQL database.
+
+Example:
+    >>> app = create_app("postgresql://trailmark@db/trailmark")   # run it with uvicorn
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from trailmark import __version__
+from trailmark._config import resolve_uri
+from trailmark.errors import ValidationError
+from trailmark.server import _errors, ui
+from trailmark.server._gzip import GzipRequestMiddleware
+from trailmark.server.routes import ROUTERS
+from trailmark.store.sql import SqlStore
+
+DESCRIPTION = """The REST API of a Trailmark store: artifacts, executions, metrics, lineage,
+search and the model registry, plus OpenLineage ingest on `POST /api/v1/lineage`.
+
+Errors are `{"error": {"code", "message"}}` with a 4xx status for any bad input.
+The project is chosen by the `X-Trailmark-Project` header or `?project=` (default `default`).
+"""
+
+
+def open_sql_store(uri: str) -> SqlStore:
+    """The store a server serves; it must be a database, not another server."""
+    if uri.split("://", 1)[0].split("+", 1)[0].lower() not in ("sqlite", "postgresql", "postgres"):
+        raise ValidationError(f"a server stores into sqlite:///PATH or postgresql://USER@HOST/DB, not {uri!r}")
+    return SqlStore(uri)
+
+
+def create_app(uri: str | None = None) -> FastAPI:
+    """A FastAPI app serving the store at ``uri`` (else ``$TRAILMARK_URI``, else the default)."""
+    resolved = resolve_uri(uri)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.store = open_sql_store(resolved)
+        try:
+            yield
+        finally:
+            app.state.store.close()
+
+    app = FastAPI(title="Trailmark", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.add_middleware(GzipRequestMiddleware)
+    _errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    ui.install(app)
+    app.openapi = _optional_token_openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _optional_token_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """The OpenAPI document, saying that the bearer token may be left out (a server with no users)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            for operations in build()["paths"].values():
+                for operation in operations.values():
+                    if "security" in operation and {} not in operation["security"]:
+                        operation["security"].append({})
+        return app.openapi_schema  # type: ignore[return-value]
+
+    return openapi
+
+
+def app_from_env() -> FastAPI:
+    """The app for ``$TRAILMARK_URI``: what each ``trailmark server`` worker process imports."""
+    return create_app()
+
+

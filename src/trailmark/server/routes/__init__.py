@@ -1,0 +1,29 @@
+"""The API's routers, one module per resource; ``ROUTERS`` lists them in the order they are mounted."""
+
+from __future__ import annotations
+
+from trailmark.server.routes import (
+    artifacts,
+    executions,
+    health,
+    lineage,
+    metrics,
+    nodes,
+    openlineage,
+    projects,
+    registry,
+    search,
+)
+
+ROUTERS = [
+    health.router,
+    projects.router,
+    artifacts.router,
+    executions.router,
+    metrics.router,
+    nodes.router,
+    lineage.router,
+    openlineage.router,
+    search.router,
+    registry.router,
+]

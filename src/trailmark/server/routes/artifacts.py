@@ -1,0 +1,32 @@
+"""Artifacts: log a version, list a series."""
+
+from __future__ import annotations
+
+from trailmark.entities import to_dict
+from trailmark.errors import ValidationError
+from trailmark.server._deps import Reader, Writer, api_router
+from trailmark.server.schemas import ArtifactIn, ArtifactOut
+from trailmark.store import _validate
+from trailmark.store._digests import artifact_digest
+
+router = api_router("artifacts")
+
+
+@router.post("/artifacts", response_model=ArtifactOut)
+def log_artifact(body: ArtifactIn, store: Writer):
+    """Log a version of an artifact; known content returns the version already stored.
+
+    The server never reads ``uri``: without ``digest``, the version is identified by a
+    digest of the uri and properties (the Python client hashes local files itself).
+    """
+    properties = _validate.json_object(body.properties, "properties")
+    if body.uri is not None and "://" not in body.uri:
+        raise ValidationError(f"uri {body.uri!r} has no scheme: send file:///ABSOLUTE/PATH, s3://... and so on")
+    digest = body.digest or artifact_digest(body.uri, properties, read=False)
+    return to_dict(store.log_artifact(body.type, body.name, body.uri, digest=digest, properties=properties))
+
+
+@router.get("/series/{type}/{name:path}", response_model=list[ArtifactOut])
+def versions(type: str, name: str, store: Reader):
+    """Every version of the ``type``/``name`` series, oldest first (a model's versions: type ``Model``)."""
+    return [to_dict(a) for a in store.versions(type, name)]

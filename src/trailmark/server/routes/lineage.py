@@ -1,0 +1,24 @@
+"""``GET /api/v1/lineage/{ref}``: the graph around a node. (POST on /api/v1/lineage is OpenLineage.)"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query
+
+from trailmark.server._deps import Reader, api_router
+from trailmark.server.schemas import LineageOut
+
+router = api_router("lineage")
+
+
+@router.get("/lineage/{ref:path}", response_model=LineageOut)
+def lineage(
+    ref: str,
+    store: Reader,
+    direction: Annotated[str, Query(json_schema_extra={"enum": ["upstream", "downstream", "both"]})] = "downstream",
+    depth: Annotated[int | None, Query(description="Stop after this many edges.")] = None,
+    types: Annotated[list[str] | None, Query(description="Keep only nodes of these types (repeatable).")] = None,
+):
+    """What was derived from a node (downstream), what it came from (upstream), or both."""
+    return store.lineage(ref, direction=direction, depth=depth, types=types or None).to_dict()

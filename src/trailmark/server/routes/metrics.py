@@ -1,0 +1,27 @@
+"""Metric points of an execution: written in batches, read as series."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated
+
+from fastapi import Query, Response
+
+from trailmark.entities import Metric, to_dict
+from trailmark.server._deps import Reader, Writer, api_router
+from trailmark.server.schemas import MetricOut, MetricsIn
+
+router = api_router("metrics")
+
+
+@router.post("/executions/{ref}/metrics", status_code=204, response_class=Response)
+def log_metric_points(ref: str, body: MetricsIn, store: Writer) -> None:
+    """Append a batch of points in one transaction (all or none)."""
+    now = datetime.now(timezone.utc)
+    store.log_metric_points(ref, [Metric(p.key, p.value, p.step, p.timestamp or now) for p in body.points])
+
+
+@router.get("/executions/{ref}/metrics", response_model=list[MetricOut])
+def metrics(ref: str, store: Reader, key: Annotated[str | None, Query(description="Only this metric.")] = None):
+    """The metric series of an execution, ordered by key and step."""
+    return [to_dict(m) for m in store.metrics(ref, key=key)]

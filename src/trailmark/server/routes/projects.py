@@ -1,0 +1,33 @@
+"""Projects and the contexts (experiments, pipelines) in them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query, Request
+
+from trailmark.entities import to_dict
+from trailmark.server._deps import Caller, Reader, api_router
+from trailmark.server.schemas import ContextOut, ProjectOut
+from trailmark.store.sql._views import project_view
+
+router = api_router("projects")
+
+
+@router.put("/projects/{name:path}", response_model=ProjectOut)
+def create_project(name: str, request: Request, actor: Caller):
+    """Create a project if it does not exist (what connecting with ``project=NAME`` does)."""
+    view = project_view(request.app.state.store, name, actor=actor.name, create=True)
+    return {"name": view.project}
+
+
+@router.get("/projects/{name:path}", response_model=ProjectOut)
+def get_project(name: str, request: Request, actor: Caller):
+    """A project, or 404 if there is none of that name."""
+    return {"name": project_view(request.app.state.store, name, actor=actor.name).project}
+
+
+@router.get("/contexts", response_model=list[ContextOut])
+def contexts(store: Reader, type: Annotated[str | None, Query(description="Experiment, Pipeline...")] = None):
+    """The experiments and pipelines of the project."""
+    return [to_dict(c) for c in store.contexts(type=type)]

@@ -1,0 +1,230 @@
+"""HttpStore: the Store protocol as a client of ``trailmark server``.
+
+Every method is "payload -> request -> entity". Arguments are checked here with the same
+checks (and messages) as the SQL backend; local files are hashed here, since the server
+cannot read them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from trailmark._config import DEFAULT_PROJECT
+from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page, from_dict, node_from_dict
+from trailmark.lineage import Lineage
+from trailmark.refs import parse_ref
+from trailmark.store import _validate
+from trailmark.store._base import StoreBase, node_id
+from trailmark.store._digests import artifact_digest, normalise_uri
+from trailmark.store._protocol import NodeLike
+from trailmark.store.http._transport import Transport
+
+TOKEN_ENV = "TRAILMARK_TOKEN"
+METRICS_PER_REQUEST = 10_000
+
+
+class HttpStore(StoreBase):
+    """A store served by ``trailmark server`` at ``uri``.
+
+    Args:
+        uri: ``http://HOST:PORT`` (a path prefix behind a reverse proxy is kept).
+        project: the project to work in; connecting creates it if needed.
+        token: a bearer token; default ``$TRAILMARK_TOKEN``.
+        timeout: seconds to wait for any one response.
+
+    Example:
+        >>> store = HttpStore("http://localhost:5000", token="...")
+    """
+
+    def __init__(
+        self, uri: str, *, project: str = DEFAULT_PROJECT, token: str | None = None, timeout: float = 30.0
+    ) -> None:
+        self.uri = uri.rstrip("/")
+        self.project = _validate.node_name(project, "project")
+        token = token if token is not None else os.environ.get(TOKEN_ENV)
+        self._transport = Transport(self.uri, project=self.project, token=token, timeout=timeout)
+        self._request("PUT", f"/projects/{quote(self.project, safe='')}")
+
+    def __repr__(self) -> str:
+        return f"HttpStore({self.uri!r}, project={self.project!r})"
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self._transport.request(method, path, **kwargs)
+
+    # -- writing ----------------------------------------------------------------------
+
+    def log_artifact(
+        self,
+        type: str,
+        name: str,
+        uri: str | None = None,
+        *,
+        digest: str | None = None,
+        properties: Mapping[str, Any] | None = None,
+    ) -> Artifact:
+        """Log a version of an artifact (see :meth:`SqlStore.log_artifact`); local files are hashed here."""
+        _validate.type_name(type)
+        _validate.node_name(name)
+        props = _validate.json_object(properties, "properties")
+        uri = normalise_uri(uri)
+        digest = _validate.digest(digest if digest is not None else artifact_digest(uri, props, read=True))
+        body = {"type": type, "name": name, "uri": uri, "digest": digest, "properties": props}
+        return from_dict(Artifact, self._request("POST", "/artifacts", json=body, idempotent=True))
+
+    def start_execution(
+        self,
+        type: str,
+        name: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        context: str | None = None,
+        context_type: str = "Experiment",
+        environment: Mapping[str, Any] | None = None,
+    ) -> Execution:
+        body = {
+            "type": type, "name": name, "params": _validate.json_object(params, "params"), "context": context,
+            "context_type": context_type, "environment": _validate.json_object(environment, "environment"),
+        }
+        return from_dict(Execution, self._request("POST", "/executions", json=body))
+
+    def log_params(self, execution: NodeLike, params: Mapping[str, Any]) -> None:
+        body = {"params": _validate.json_object(params, "params")}
+        self._request("POST", self._execution_path(execution, "params"), json=body, idempotent=True)
+
+    def link(
+        self,
+        execution: NodeLike,
+        *,
+        inputs: Iterable[NodeLike] = (),
+        outputs: Iterable[NodeLike] = (),
+        roles: Mapping[int, str] | None = None,
+    ) -> None:
+        body = {
+            "inputs": [_ref(n) for n in inputs],
+            "outputs": [_ref(n) for n in outputs],
+            "roles": {str(k): v for k, v in (roles or {}).items()},
+        }
+        self._request("POST", self._execution_path(execution, "links"), json=body, idempotent=True)
+
+    def log_metric_points(self, execution: NodeLike, points: Sequence[Metric]) -> None:
+        """Send metric points in batches of up to 10,000 per request."""
+        for point in points:
+            _validate.metric_value(point.key, point.value)
+            _validate.step(point.step)
+        path = self._execution_path(execution, "metrics")
+        for start in range(0, len(points), METRICS_PER_REQUEST):
+            batch = points[start : start + METRICS_PER_REQUEST]
+            body = {"points": [{"key": p.key, "value": p.value, "step": p.step, "timestamp": p.timestamp.isoformat()}
+                               for p in batch]}
+            self._request("POST", path, json=body)
+
+    def end_execution(
+        self,
+        execution: NodeLike,
+        *,
+        status: str = "COMPLETE",
+        error: str | None = None,
+        resources: Mapping[str, Any] | None = None,
+    ) -> Execution:
+        body = {"status": str(status), "error": error, "resources": _validate.json_object(resources, "resources")}
+        return from_dict(Execution, self._request("POST", self._execution_path(execution, "end"), json=body))
+
+    def set_tag(self, ref: NodeLike, key: str, value: str) -> None:
+        _validate.json_object({key: value}, "tags")
+        body = {"key": key, "value": str(value)}
+        self._request("POST", f"/tags/{_path_ref(ref)}", json=body, idempotent=True)
+
+    def set_alias(self, model: str, alias: str, *, version: int | None) -> AliasMove:
+        body = {"model": model, "alias": alias, "version": version}
+        return from_dict(AliasMove, self._request("POST", "/aliases", json=body))
+
+    # -- reading ----------------------------------------------------------------------
+
+    def get(self, ref: NodeLike, *, at: datetime | None = None) -> Node:
+        params = {"at": at.isoformat()} if at is not None else None
+        return node_from_dict(self._request("GET", f"/nodes/{_path_ref(ref)}", params=params))
+
+    def metrics(self, execution: NodeLike, *, key: str | None = None) -> list[Metric]:
+        params = {"key": key} if key is not None else None
+        return [from_dict(Metric, m) for m in self._request("GET", self._execution_path(execution, "metrics"),
+                                                            params=params)]
+
+    def lineage(
+        self,
+        ref: NodeLike,
+        *,
+        direction: str = "downstream",
+        depth: int | None = None,
+        types: Sequence[str] | None = None,
+    ) -> Lineage:
+        params: dict[str, Any] = {"direction": _validate.direction(direction)}
+        if _validate.depth(depth) is not None:
+            params["depth"] = depth
+        if types:
+            params["types"] = list(types)
+        return Lineage.from_dict(self._request("GET", f"/lineage/{_path_ref(ref)}", params=params))
+
+    def search(
+        self,
+        filter: str = "",
+        *,
+        kind: str = "artifacts",
+        order_by: Sequence[str] | None = None,
+        limit: int = 100,
+        page_token: str | None = None,
+    ) -> Page[Any]:
+        """Artifacts, executions or models matching a filter; a bad filter raises FilterSyntaxError."""
+        params: dict[str, Any] = {"filter": filter, "kind": kind, "limit": limit}
+        if order_by:
+            params["order_by"] = list(order_by)
+        if page_token is not None:
+            params["page_token"] = page_token
+        found = self._request("GET", "/search", params=params)
+        return Page([node_from_dict(item) for item in found["items"]], found["next_page_token"])
+
+    def tags(self, ref: NodeLike) -> dict[str, str]:
+        return self._request("GET", f"/tags/{_path_ref(ref)}")
+
+    def contexts(self, *, type: str | None = None) -> list[Context]:
+        params = {"type": type} if type is not None else None
+        return [from_dict(Context, c) for c in self._request("GET", "/contexts", params=params)]
+
+    def packages(self, digest: str) -> dict[str, str]:
+        return self._request("GET", f"/packages/{quote(digest, safe=':')}")
+
+    def versions(self, type: str, name: str) -> list[Artifact]:
+        found = self._request("GET", f"/series/{quote(type, safe='')}/{quote(name, safe='/')}")
+        return [from_dict(Artifact, a) for a in found]
+
+    def alias_history(self, model: str, alias: str | None = None) -> list[AliasMove]:
+        params = {"model": model, **({"alias": alias} if alias is not None else {})}
+        return [from_dict(AliasMove, m) for m in self._request("GET", "/aliases", params=params)]
+
+    def close(self) -> None:
+        """Close the connections to the server."""
+        self._transport.close()
+
+    # -- references in paths ----------------------------------------------------------
+
+    def _execution_path(self, execution: NodeLike, action: str) -> str:
+        ref = _ref(execution)
+        if "/" in ref:  # the route takes one path segment: let the server resolve the name first
+            ref = str(self.get(ref).id)
+        return f"/executions/{quote(ref, safe=':')}/{action}"
+
+
+def _ref(node: NodeLike) -> str:
+    """The reference text of a node; malformed text fails here as it would in the SQL backend."""
+    known = node_id(node)
+    if known is not None:
+        return str(known)
+    parse_ref(node)  # type: ignore[arg-type]
+    return str(node).strip()
+
+
+def _path_ref(node: NodeLike) -> str:
+    return quote(_ref(node), safe=":@/")
