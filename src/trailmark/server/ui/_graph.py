@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from trailmark.store import Store
 
 MAX_DEPTH = 50
+ID_BATCH = 200
 
 
 def parse_depth(value: str, what: str) -> int | None:
@@ -41,19 +42,31 @@ def graph(store: Store, ref: str, *, up: int | None, down: int | None) -> dict[s
             depths.setdefault(node.id, sign * walk.depths.get(node.id, 0))
         for edge in walk.edges:
             edges[(edge.source, edge.target, str(edge.kind))] = to_dict(edge)
+    labelled = classified(store, list(nodes))
     return {
         "root": root.id,
         "up": up,
         "down": down,
-        "nodes": [node_summary(store, n, depth=depths[n.id]) for n in nodes.values()],
+        "nodes": [node_summary(store, n, depth=depths[n.id], labelled=n.id in labelled) for n in nodes.values()],
         "edges": list(edges.values()),
     }
 
 
-def node_summary(store: Store, node: Node, *, depth: int | None = None) -> dict[str, Any]:
-    """A node as the graph draws it: the entity, its classifications, and its depth."""
+def classified(store: Store, ids: list[int]) -> set[int]:
+    """Which of ``ids`` carry a classification: a few searches, so that only those are looked up one by one."""
+    found: set[int] = set()
+    for start in range(0, len(ids), ID_BATCH):
+        listed = ", ".join(str(i) for i in ids[start : start + ID_BATCH])
+        for kind in ("artifacts", "executions"):
+            page = store.search(f"id IN ({listed}) and classification IS NOT NULL", kind=kind, limit=ID_BATCH)
+            found.update(node.id for node in page)
+    return found
+
+
+def node_summary(store: Store, node: Node, *, depth: int | None = None, labelled: bool = True) -> dict[str, Any]:
+    """A node as the graph draws it: the entity, its classifications (if ``labelled``), and its depth."""
     data = to_dict(node)
-    data["classifications"] = classifications(store, node)
+    data["classifications"] = classifications(store, node) if labelled else []
     if isinstance(node, Execution):
         data["duration"] = node.duration
     if depth is not None:
