@@ -129,3 +129,18 @@ def test_listing(sql_store, team):
         ("ana", Role.ADMIN), ("ed", Role.EDITOR), ("vic", Role.VIEWER)
     ]
     assert sql_store.auth_required()
+
+
+def test_a_project_cannot_reach_another_projects_nodes_by_id(store_uri):
+    with tm.connect(store_uri, project="a") as a, tm.connect(store_uri, project="b") as b:
+        secret = a.log_artifact("Dataset", "secret", digest="sha256:" + "1" * 64)
+        run = a.start_execution("Train", "t")
+        for ref in (secret.id, str(secret.id), f"exec:{run.id}", run.id):
+            with pytest.raises(tm.NotFoundError):
+                b.get(ref)
+        mine = b.start_execution("Train", "mine")
+        with pytest.raises(tm.NotFoundError, match="belongs to project 'a'"):
+            b.link(mine, inputs=[secret])
+        with pytest.raises(tm.NotFoundError):
+            b.set_tag(secret.id, "k", "v")
+        assert a.get(secret.id) == secret

@@ -35,11 +35,14 @@ class Audit:
         target: NodeLike | None = None,
         actor: str | None = None,
         since: datetime | str | None = None,
+        project: str | None = None,
         limit: int = 100,
     ) -> list[AuditEntry]:
-        """The newest ``limit`` entries (oldest first) about ``target``, by ``actor``, after ``since``.
+        """The newest ``limit`` entries (oldest first) about ``target``, by ``actor``, after ``since``, in ``project``.
 
         ``since`` is a datetime, an ISO date, or a duration back from now such as ``"7d"``.
         """
         when = since_time(since) if since is not None else None
-        return self.store.audit_entries(target=target, actor=actor, since=when, limit=limit)  # type: ignore[attr-defined]
+        return self.store.audit_entries(  # type: ignore[attr-defined]
+            target=target, actor=actor, since=when, project=project, limit=limit
+        )

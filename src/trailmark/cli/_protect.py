@@ -7,7 +7,20 @@ from typing import Annotated
 import typer
 
 from trailmark.cli._app import app, open_store
-from trailmark.cli._render import console, print_json
+from trailmark.cli._render import console, print_json, when
+from trailmark.entities import Node
+from trailmark.store import Store
+
+
+def print_governance(store: Store, node: Node) -> None:
+    """For ``show``: a node's classifications with their origins, and its tombstone if purged."""
+    labels = store.classifications(node) if hasattr(store, "classifications") else []
+    if labels:
+        shown = ", ".join(c.label if c.origin == node.ref else f"{c.label} (from {c.origin})" for c in labels)
+        console.print("[bold]classifications[/bold] " + shown, highlight=False)
+    stone = store.tombstone(node) if hasattr(store, "tombstone") else None
+    if stone is not None:
+        console.print(f"[bold]purged[/bold] {when(stone.purged_at)} by {stone.purged_by}: {stone.reason}", highlight=False)
 
 
 @app.command()

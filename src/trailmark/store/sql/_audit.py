@@ -74,10 +74,12 @@ def stream(conn: Connection, batch: int = 2000) -> Iterator[AuditEntry]:
 
 
 def entries(
-    conn: Connection, *, target: str | None, actor: str | None, since: datetime | None, limit: int
+    conn: Connection, *, target: str | None, actor: str | None, since: datetime | None, project: str | None, limit: int
 ) -> list[AuditEntry]:
     """The newest ``limit`` entries matching the filters, oldest first."""
     query = select(audit_log).order_by(audit_log.c.seq.desc()).limit(limit)
+    if project is not None:
+        query = query.where(audit_log.c.project == project)
     if target is not None:
         query = query.where(audit_log.c.target == target)
     if actor is not None:

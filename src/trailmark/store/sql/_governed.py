@@ -42,14 +42,15 @@ class GovernedStore:
         target: NodeLike | None = None,
         actor: str | None = None,
         since: datetime | None = None,
+        project: str | None = None,
         limit: int = 100,
     ) -> list[AuditEntry]:
-        """The newest ``limit`` entries, oldest first (``store.audit.log()``)."""
+        """The newest ``limit`` entries, oldest first (``store.audit.log()``); ``project`` keeps one project's."""
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise ValidationError(f"limit must be a whole number >= 1, got {limit!r}")
         ref = self._target_ref(target) if target is not None else None
         with self._read() as conn:
-            return _audit.entries(conn, target=ref, actor=actor, since=since, limit=limit)
+            return _audit.entries(conn, target=ref, actor=actor, since=since, project=project, limit=limit)
 
     def _target_ref(self, target: NodeLike) -> str:
         """A node's canonical reference, or the text as given (``user:alice``, ``token:ID``)."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, literal, select, union_all
 
 from trailmark.errors import AmbiguousReferenceError, NotFoundError
 from trailmark.refs import ArtifactRef, DigestRef, ExecutionRef, IdRef, Reference, format_ref
-from trailmark.store.sql._tables import alias_moves, artifacts, executions, nodes
+from trailmark.store.sql._tables import alias_moves, artifacts, executions
 
 _MAX_CANDIDATES = 10
 
@@ -16,18 +16,30 @@ _MAX_CANDIDATES = 10
 def resolve(conn: Connection, project_id: int, ref: Reference, *, at: datetime | None = None) -> tuple[str, int]:
     """``(kind, id)`` of the node ``ref`` names; ``at`` reads aliases and "latest" as they were then."""
     if isinstance(ref, IdRef):
-        kind = conn.execute(select(nodes.c.kind).where(nodes.c.id == ref.id)).scalar()
-        if kind is None:
-            raise NotFoundError(f"no artifact or execution with id {ref.id}")
-        return kind, ref.id
+        return kind_by_id(conn, project_id, ref.id), ref.id
     if isinstance(ref, ExecutionRef):
-        found = conn.execute(select(executions.c.id).where(executions.c.id == ref.id)).scalar()
+        found = conn.execute(
+            select(executions.c.id).where(executions.c.id == ref.id, executions.c.project_id == project_id)
+        ).scalar()
         if found is None:
             raise NotFoundError(f"no execution exec:{ref.id}")
         return "execution", found
     if isinstance(ref, DigestRef):
         return "artifact", _by_digest(conn, project_id, ref.prefix)
     return "artifact", _by_name(conn, project_id, ref, at)
+
+
+def kind_by_id(conn: Connection, project_id: int, node_id: int) -> str:
+    """"artifact" or "execution" for a node id of the project; ids of other projects are not found."""
+    kind = conn.execute(
+        union_all(
+            select(literal("artifact")).where(artifacts.c.id == node_id, artifacts.c.project_id == project_id),
+            select(literal("execution")).where(executions.c.id == node_id, executions.c.project_id == project_id),
+        )
+    ).scalar()
+    if kind is None:
+        raise NotFoundError(f"no artifact or execution with id {node_id}")
+    return kind
 
 
 def _by_digest(conn: Connection, project_id: int, prefix: str) -> int:

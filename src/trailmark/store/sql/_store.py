@@ -27,7 +27,7 @@ from trailmark.store.sql import _artifacts, _audit, _classify, _executions, _lin
 from trailmark.store.sql._audit import Change
 from trailmark.store.sql._governed import GovernedStore
 from trailmark.store.sql._protected import ProtectedStore
-from trailmark.store.sql._tables import context_members, contexts, environments, events, nodes, projects, tags
+from trailmark.store.sql._tables import context_members, contexts, environments, events, projects, tags
 from trailmark.store.sql._upsert import upsert
 
 
@@ -91,13 +91,12 @@ class SqlStore(GovernedStore, ProtectedStore, StoreBase):
 
     def _resolve(self, conn: Connection, ref: NodeLike, *, at: datetime | None = None) -> tuple[str, int]:
         if isinstance(ref, (Artifact, Execution)):
+            if ref.project != self.project:  # a project is the unit of access control
+                raise NotFoundError(f"{ref.ref} belongs to project {ref.project!r}, not {self.project!r}")
             return ref.kind, ref.id
         known = node_id(ref)
         if known is not None:
-            kind = conn.execute(select(nodes.c.kind).where(nodes.c.id == known)).scalar()
-            if kind is None:
-                raise NotFoundError(f"no artifact or execution with id {known}")
-            return kind, known
+            return _refs.kind_by_id(conn, self._project_id, known), known
         return _refs.resolve(conn, self._project_id, parse_ref(ref), at=at)  # type: ignore[arg-type]
 
     def _execution_id(self, conn: Connection, ref: NodeLike) -> int:
