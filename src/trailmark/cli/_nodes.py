@@ -9,6 +9,7 @@ import typer
 
 from trailmark.cli._app import app, open_store
 from trailmark.cli._protect import print_governance
+from trailmark.cli._openlineage import print_run_events
 from trailmark.cli._render import console, node_table, print_json
 from trailmark.entities import Execution
 from trailmark.lineage._render import to_tree
@@ -21,19 +22,24 @@ class GraphFormat(str, enum.Enum):
     mermaid = "mermaid"
 
 
+class ShowFormat(str, enum.Enum):
+    json = "json"
+
+
 class ExportFormat(str, enum.Enum):
     json = "json"
+    openlineage = "openlineage"
 
 
 @app.command()
 def show(
     ref: Annotated[str, typer.Argument(help="dataset:NAME[@VERSION], model:NAME@ALIAS, exec:ID, sha256:PREFIX or an id.")],
-    format: Annotated[ExportFormat | None, typer.Option("--format", help="json instead of a table.")] = None,
+    format: Annotated[ShowFormat | None, typer.Option("--format", help="json instead of a table.")] = None,
 ) -> None:
     """Show one artifact or execution. In Python: store.get(REF)."""
     with open_store() as store:
         node = store.get(ref)
-        if format is ExportFormat.json:
+        if format is ShowFormat.json:
             print_json(node)
             return
         console.print(node_table(node))
@@ -73,10 +79,15 @@ def lineage(
 @app.command()
 def export(
     ref: Annotated[str, typer.Argument(help="The node to export.")],
-    format: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = ExportFormat.json,
+    format: Annotated[
+        ExportFormat, typer.Option("--format", help="json, or openlineage: an execution as RunEvents, one per line.")
+    ] = ExportFormat.json,
 ) -> None:
     """Export a node with its metrics, tags and one level of lineage each way, as JSON."""
     with open_store() as store:
+        if format is ExportFormat.openlineage:
+            print_run_events(store, ref)
+            return
         node = store.get(ref)
         graph = store.lineage(node, direction="both", depth=1)
         document = {"node": node, "tags": store.tags(node), "lineage": graph.to_dict()}

@@ -1,9 +1,8 @@
 """Who is calling, and which store serves them: the dependencies every API route sits on.
 
-Today every caller is the anonymous actor with every right. Access control replaces
-:func:`current_actor` (check the bearer token) and :func:`read_store` /
-:func:`write_store` (check the actor's role in the project) without touching a route:
-each route already says whether it reads or writes.
+:func:`current_actor` checks the bearer token and :func:`read_store`, :func:`write_store`
+and :func:`admin_store` the caller's role in the project (see ``_auth``): each route says
+whether it reads, writes or administers.
 """
 
 from __future__ import annotations
@@ -15,6 +14,8 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from trailmark._config import DEFAULT_PROJECT
+from trailmark.governance import Role
+from trailmark.server import _auth
 from trailmark.server.schemas import ERROR_RESPONSES
 from trailmark.store.sql import SqlStore
 from trailmark.store.sql._views import project_view
@@ -31,14 +32,15 @@ class Actor:
     name: str
 
 
-ANONYMOUS = Actor("anonymous")
+ANONYMOUS = Actor(_auth.ANONYMOUS)
 
 
 def current_actor(
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
 ) -> Actor:
-    """The caller: the anonymous actor until the server has users (see the module docstring)."""
-    return ANONYMOUS
+    """The caller: the token's user, or the anonymous actor on a server without users."""
+    return Actor(_auth.identify(request, credentials.credentials if credentials else None))
 
 
 def project_name(
@@ -59,6 +61,7 @@ def read_store(
     project: Annotated[str, Depends(project_name)],
 ) -> SqlStore:
     """The store, for a caller allowed to read ``project``."""
+    _auth.require(request, project, Role.VIEWER)
     return _view(request, project, actor)
 
 
@@ -68,11 +71,23 @@ def write_store(
     project: Annotated[str, Depends(project_name)],
 ) -> SqlStore:
     """The store, for a caller allowed to write to ``project``."""
+    _auth.require(request, project, Role.EDITOR)
+    return _view(request, project, actor)
+
+
+def admin_store(
+    request: Request,
+    actor: Annotated[Actor, Depends(current_actor)],
+    project: Annotated[str, Depends(project_name)],
+) -> SqlStore:
+    """The store, for a caller allowed to administer ``project`` (members, classify, reveal, purge)."""
+    _auth.require(request, project, Role.ADMIN)
     return _view(request, project, actor)
 
 
 Reader = Annotated[SqlStore, Depends(read_store)]
 Writer = Annotated[SqlStore, Depends(write_store)]
+Admin = Annotated[SqlStore, Depends(admin_store)]
 Caller = Annotated[Actor, Depends(current_actor)]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from trailmark.server.routes import (
     artifacts,
     executions,
+    governance,
     health,
     lineage,
     metrics,
@@ -26,4 +27,5 @@ ROUTERS = [
     openlineage.router,
     search.router,
     registry.router,
+    governance.router,
 ]

@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import Query, Request
 
 from trailmark.entities import to_dict
+from trailmark.governance import Role
+from trailmark.server import _auth
 from trailmark.server._deps import Caller, Reader, api_router
 from trailmark.server.schemas import ContextOut, ProjectOut
 from trailmark.store.sql._views import project_view
@@ -16,7 +18,12 @@ router = api_router("projects")
 
 @router.put("/projects/{name:path}", response_model=ProjectOut)
 def create_project(name: str, request: Request, actor: Caller):
-    """Create a project if it does not exist (what connecting with ``project=NAME`` does)."""
+    """Create a project if it does not exist (what connecting with ``project=NAME`` does).
+
+    Once the server has users, only members reach a project here; others are refused,
+    whether it exists or not (an administrator creates projects: `trailmark projects add`).
+    """
+    _auth.require(request, name, Role.VIEWER)
     view = project_view(request.app.state.store, name, actor=actor.name, create=True)
     return {"name": view.project}
 
@@ -24,6 +31,7 @@ def create_project(name: str, request: Request, actor: Caller):
 @router.get("/projects/{name:path}", response_model=ProjectOut)
 def get_project(name: str, request: Request, actor: Caller):
     """A project, or 404 if there is none of that name."""
+    _auth.require(request, name, Role.VIEWER)
     return {"name": project_view(request.app.state.store, name, actor=actor.name).project}
 
 
