@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import os
 from typing import Annotated
 
@@ -12,6 +13,11 @@ from trailmark.cli._app import app
 from trailmark.errors import TrailmarkError
 
 
+class AuthMode(str, enum.Enum):
+    auto = "auto"
+    required = "required"
+
+
 @app.command()
 def server(
     ctx: typer.Context,
@@ -19,11 +25,15 @@ def server(
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 5000,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes (more than 1: PostgreSQL).")] = 1,
     uri: Annotated[str | None, typer.Option("--uri", help="Store to serve (default: the global --uri).")] = None,
+    auth: Annotated[
+        AuthMode, typer.Option("--auth", help="auto: tokens once users exist; required: tokens even before.")
+    ] = AuthMode.auto,
 ) -> None:
     """Serve the REST API and OpenLineage ingest. In Python: trailmark.server.create_app(URI)."""
     try:
         import uvicorn
 
+        from trailmark.server._auth import AUTH_ENV
         from trailmark.server.app import open_sql_store
     except ImportError as exc:
         raise TrailmarkError(f"{exc.name} is not installed: pip install 'trailmark[server]'") from exc
@@ -34,4 +44,6 @@ def server(
     if workers > 1 and resolved.startswith("sqlite"):
         typer.echo("warning: several workers on one SQLite file take turns to write; use PostgreSQL", err=True)
     os.environ[URI_ENV] = resolved  # read by each worker's app_from_env()
+    if auth is AuthMode.required:
+        os.environ[AUTH_ENV] = "required"  # read by each worker's access control
     uvicorn.run("trailmark.server.app:app_from_env", factory=True, host=host, port=port, workers=workers)
