@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 
@@ -69,6 +70,19 @@ def test_inputs_and_outputs_by_path(store, write_file):
     down = store.lineage(raw)
     assert [n.id for n in down.nodes] == [raw.id, run.execution.id, clean.id]
     assert down.edges[0].role == "source"
+
+
+def test_bytes_and_fsspec_uris_are_versioned_by_content(store):
+    fsspec = pytest.importorskip("fsspec")
+    with store.run("mem") as run:
+        blob = run.log_input(b"weights-1", name="blob", type="Model")
+        fs = fsspec.filesystem("memory")
+        fs.pipe("/trailmark-test/data.bin", b"remote bytes")
+        remote = run.log_input("memory:///trailmark-test/data.bin", name="remote")
+    assert blob.digest == "sha256:" + hashlib.sha256(b"weights-1").hexdigest()
+    assert blob.properties == {"bytes": 9}
+    assert remote.digest == "sha256:" + hashlib.sha256(b"remote bytes").hexdigest()
+    assert remote.uri == "memory:///trailmark-test/data.bin"
 
 
 def test_missing_path_is_a_clear_error(store, tmp_path):

@@ -1,4 +1,4 @@
-"""Turn what a user hands to a run (a DataFrame, an array, a path, a URI, an Artifact) into an artifact."""
+"""Turn what a user hands to a run (a DataFrame, an array, bytes, a path, a URI, an Artifact) into an artifact."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from trailmark.entities import Artifact
 from trailmark.errors import ValidationError
+from trailmark.hashing import digest_bytes
 
 _DATA_MODULES = {"pandas", "numpy", "pyarrow", "polars"}
 _TABULAR_SUFFIXES = {".csv", ".parquet", ".pq", ".tsv"}
@@ -14,7 +15,7 @@ _TABULAR_SUFFIXES = {".csv", ".parquet", ".pq", ".tsv"}
 
 def is_data(value: Any) -> bool:
     """True for the values a step records as inputs or outputs."""
-    if isinstance(value, (Artifact, Path)):
+    if isinstance(value, (Artifact, Path, bytes)):
         return True
     if isinstance(value, str):
         return "://" in value or Path(value).exists()
@@ -29,6 +30,8 @@ def log_data(store: Any, value: Any, *, name: str | None, type: str, uri: str | 
         return _log_location(store, str(value), name=name, type=type)
     if name is None:
         raise ValidationError(f"name= is needed to log an in-memory {value.__class__.__name__}")
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return store.log_artifact(type, name, uri, digest=digest_bytes(value), properties={"bytes": len(value)})
     from trailmark.capture import describe_dataset
 
     description = describe_dataset(value)
