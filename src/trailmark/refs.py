@@ -16,6 +16,8 @@ _HEX = re.compile(r"^[0-9a-f]+$")
 _NAME = re.compile(r"^[^\s@]+$")
 _TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 MIN_DIGEST_PREFIX = 8
+MAX_ID = 2**63 - 1  # ids are BIGINT
+MAX_VERSION = 2**31 - 1  # versions are INTEGER
 
 _FORMS = "TYPE:NAME[@VERSION|@ALIAS], exec:ID, sha256:HEX (8+ digits) or a bare id"
 
@@ -71,16 +73,16 @@ def parse_ref(text: str) -> Reference:
     if not isinstance(text, str):
         raise ValidationError(f"a reference must be text, got {type(text).__name__}")
     text = text.strip()
-    if text.isdigit():
-        return IdRef(int(text))
+    if _digits(text):
+        return IdRef(_whole(text, MAX_ID, text, "an id"))
     head, sep, rest = text.partition(":")
     if not sep or not rest:
         raise ValidationError(f"cannot read reference {text!r}: expected {_FORMS}")
     kind = head.lower()
     if kind in ("exec", "execution"):
-        if not rest.isdigit():
+        if not _digits(rest):
             raise ValidationError(f"cannot read reference {text!r}: an execution id is a number, as in exec:42")
-        return ExecutionRef(int(rest))
+        return ExecutionRef(_whole(rest, MAX_ID, text, "an execution id"))
     if kind == "sha256":
         prefix = rest.lower()
         if not _HEX.match(prefix) or len(prefix) < MIN_DIGEST_PREFIX or len(prefix) > 64:
@@ -95,9 +97,21 @@ def parse_ref(text: str) -> Reference:
         raise ValidationError(f"cannot read reference {text!r}: expected {_FORMS}")
     if not at:
         return ArtifactRef(kind, name)
-    if selector.isdigit():
-        return ArtifactRef(kind, name, version=int(selector))
+    if _digits(selector):
+        return ArtifactRef(kind, name, version=_whole(selector, MAX_VERSION, text, "a version"))
     return ArtifactRef(kind, name, alias=selector)
+
+
+def _digits(text: str) -> bool:
+    """Only ASCII digits (``str.isdigit`` also accepts ``²``, which ``int`` refuses)."""
+    return text.isascii() and text.isdigit()
+
+
+def _whole(digits: str, limit: int, text: str, what: str) -> int:
+    # Length first: int() refuses texts of over 4,300 digits with a plain ValueError.
+    if len(digits.lstrip("0")) > len(str(limit)) or int(digits) > limit:
+        raise ValidationError(f"cannot read reference {text[:40]!r}: {what} is at most {limit}")
+    return int(digits)
 
 
 def format_ref(type: str, name: str, version: int | None = None) -> str:
