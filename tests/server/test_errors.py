@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 
 import pytest
 
@@ -113,3 +114,35 @@ def test_method_not_allowed_keeps_allow_header(api):
     response = api.delete("/artifacts")
     error_of(response, 405, "method_not_allowed")
     assert response.headers["allow"] == "POST"
+
+
+HOSTILE = [
+    ("POST", "/artifacts", {"type": "Dataset", "name": "a\x00b"}),
+    ("POST", "/artifacts", {"type": "Dataset", "name": "p", "properties": {"k": "a\x00"}}),
+    ("PUT", "/projects/" + "p" * 250, None),
+    ("POST", "/aliases", {"model": "m", "alias": "a" * 150, "version": 1}),
+    ("POST", "/aliases", {"model": "m", "alias": "prod", "version": 2**40}),
+    ("POST", "/executions/exec:EXEC/links", {"inputs": ["model:m"], "roles": {"ID": "r" * 150}}),
+    ("POST", "/executions/exec:EXEC/metrics", {"points": [{"key": "x", "value": 1, "step": 2**70}]}),
+    ("GET", "/lineage/model:m?depth=" + "9" * 25, None),
+    ("POST", "/tags/model:m", {"key": "k", "value": "\x00"}),
+    ("GET", "/search?filter=name%20%3D%20%27a%00%27", None),
+]
+
+
+def test_values_a_database_cannot_hold_are_never_a_server_error(store_uri):
+    """Too long, out of range, NUL bytes: 4xx on every backend (PostgreSQL refuses what SQLite keeps)."""
+    from fastapi.testclient import TestClient
+
+    from trailmark.server import create_app
+
+    with TestClient(create_app(store_uri)) as client:
+        model = client.post("/api/v1/artifacts", json={"type": "Model", "name": "m"}).json()
+        execution = client.post("/api/v1/executions", json={"type": "Train", "name": "t"}).json()
+        for method, path, body in HOSTILE:
+            path = path.replace("EXEC", str(execution["id"]))
+            body = json.loads(json.dumps(body).replace('"ID"', f'"{model["id"]}"')) if body else None
+            response = client.request(method, "/api/v1" + path, json=body)
+            assert response.status_code < 500, (method, path, response.text)
+            if response.status_code >= 400:
+                assert set(response.json()) == {"error"}, response.text

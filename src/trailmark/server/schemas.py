@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
+from trailmark.refs import MAX_ID, MAX_VERSION
+
 Timestamp = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 Json = dict[str, Any]
 
@@ -183,7 +185,7 @@ class LinkIn(In):
 class MetricPointIn(In):
     key: str
     value: float
-    step: int = 0
+    step: int = Field(default=0, le=MAX_ID)
     timestamp: IsoDatetime | None = Field(default=None, description="Defaults to the time the server receives it.")
 
 
@@ -205,4 +207,4 @@ class TagIn(In):
 class AliasIn(In):
     model: str
     alias: str = Field(examples=["production"])
-    version: int | None = Field(description="The version to point at; null removes the alias.")
+    version: int | None = Field(le=MAX_VERSION, description="The version to point at; null removes the alias.")

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Query
 
+from trailmark.refs import MAX_VERSION
 from trailmark.server._deps import Reader, api_router
 from trailmark.server.schemas import LineageOut
 
@@ -17,7 +18,7 @@ def lineage(
     ref: str,
     store: Reader,
     direction: Annotated[str, Query(json_schema_extra={"enum": ["upstream", "downstream", "both"]})] = "downstream",
-    depth: Annotated[int | None, Query(description="Stop after this many edges.")] = None,
+    depth: Annotated[int | None, Query(le=MAX_VERSION, description="Stop after this many edges.")] = None,
     types: Annotated[list[str] | None, Query(description="Keep only nodes of these types (repeatable).")] = None,
 ):
     """What was derived from a node (downstream), what it came from (upstream), or both."""

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError
 
 from trailmark.errors import ConflictError, TrailmarkError, ValidationError
 
@@ -120,6 +120,10 @@ def _translated(*, retryable: bool = False) -> Iterator[None]:
         if retryable and _is_transient(message):
             raise _Retry() from exc
         raise TrailmarkError(f"database error: {_first_line(message)}") from exc
+    except DataError as exc:
+        # A value the database cannot hold (too long, out of range, a NUL byte on PostgreSQL)
+        # is the caller's mistake, not the server's: say which value the database refused.
+        raise ValidationError(f"the database refused a value: {_first_line(str(exc.orig))}") from exc
     except DBAPIError as exc:
         if retryable and _is_transient(str(exc.orig)):
             raise _Retry() from exc
