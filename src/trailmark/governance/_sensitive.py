@@ -110,6 +110,18 @@ def seal(data: Any, what: str, keyring: Keyring | None = None) -> tuple[Any, Any
     return walk(data)
 
 
+def fingerprint(data: Any, what: str) -> Any | None:
+    """The deterministic form of ``data`` for digests (see :func:`seal`).
+
+    None when ``data`` holds a Sensitive value and no key is set here: a client without the
+    key leaves the digest to the server, which has it.
+    """
+    if not _has_sensitive(data, what):
+        return data
+    keyring = Keyring.from_env()
+    return None if keyring is None else seal(data, what, keyring)[1]
+
+
 def mask(data: Any) -> Any:
     """``data`` with every encrypted value shown as ``"***"``."""
     if is_sealed(data):

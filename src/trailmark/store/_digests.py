@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from trailmark import hashing
+from trailmark.governance._sensitive import fingerprint
 
 
 def normalise_uri(uri: str | None) -> str | None:
@@ -21,12 +22,19 @@ def normalise_uri(uri: str | None) -> str | None:
     return Path(uri).expanduser().resolve().as_uri()
 
 
-def metadata_digest(uri: str | None, properties: dict[str, Any]) -> str:
-    """Digest of an artifact known only by its uri and properties."""
-    return hashing.digest_bytes(json.dumps({"uri": uri, "properties": properties}, sort_keys=True).encode())
+def metadata_digest(uri: str | None, properties: dict[str, Any]) -> str | None:
+    """Digest of an artifact known only by its uri and properties.
+
+    Sensitive values count by their keyed fingerprint, never their text; without the key
+    (a client) the digest is None, left to the server.
+    """
+    form = fingerprint(properties, "properties")
+    if form is None:
+        return None
+    return hashing.digest_bytes(json.dumps({"uri": uri, "properties": form}, sort_keys=True).encode())
 
 
-def artifact_digest(uri: str | None, properties: dict[str, Any], *, read: bool) -> str:
+def artifact_digest(uri: str | None, properties: dict[str, Any], *, read: bool) -> str | None:
     """The content digest of ``uri`` if ``read`` and readable, else :func:`metadata_digest`."""
     found = hashing.digest_uri(uri) if read and uri else None
     return found or metadata_digest(uri, properties)

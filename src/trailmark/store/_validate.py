@@ -55,7 +55,10 @@ def json_object(value: Mapping[str, Any] | None, what: str) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
-    """Numpy scalars and similar expose ``item()``; anything else is not JSON."""
+    """Numpy scalars and similar expose ``item()``, tm.Sensitive its wire form; anything else is not JSON."""
+    wire = getattr(value, "to_json", None)
+    if callable(wire):
+        return wire()
     item = getattr(value, "item", None)
     if callable(item):
         return item()

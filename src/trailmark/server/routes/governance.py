@@ -70,10 +70,10 @@ def purge(ref: str, body: PurgeIn, store: Admin) -> dict[str, Any]:
 
 
 @router.get("/tombstones/{ref:path}")
-def tombstone(ref: str, store: Reader) -> dict[str, Any] | None:
-    """What a purge left of a node, or null if it was never purged."""
+def tombstone(ref: str, store: Reader) -> dict[str, Any]:
+    """``{"tombstone": ...}``: what a purge left of a node, or null if it was never purged."""
     found = store.tombstone(ref)
-    return to_dict(found) if found is not None else None
+    return {"tombstone": to_dict(found) if found is not None else None}
 
 
 @router.get("/audit")

@@ -21,13 +21,14 @@ from trailmark.store import _validate
 from trailmark.store._base import StoreBase, node_id
 from trailmark.store._digests import artifact_digest, normalise_uri
 from trailmark.store._protocol import NodeLike
+from trailmark.store.http._governed import HttpGovernance
 from trailmark.store.http._transport import Transport
 
 TOKEN_ENV = "TRAILMARK_TOKEN"
 METRICS_PER_REQUEST = 10_000
 
 
-class HttpStore(StoreBase):
+class HttpStore(HttpGovernance, StoreBase):
     """A store served by ``trailmark server`` at ``uri``.
 
     Args:
@@ -71,7 +72,9 @@ class HttpStore(StoreBase):
         _validate.node_name(name)
         props = _validate.json_object(properties, "properties")
         uri = normalise_uri(uri)
-        digest = _validate.digest(digest if digest is not None else artifact_digest(uri, props, read=True))
+        digest = digest if digest is not None else artifact_digest(uri, props, read=True)  # None: the server's
+        if digest is not None:
+            _validate.digest(digest)
         body = {"type": type, "name": name, "uri": uri, "digest": digest, "properties": props}
         return from_dict(Artifact, self._request("POST", "/artifacts", json=body, idempotent=True))
 
