@@ -63,7 +63,8 @@ def test_run_detail_shows_params_metrics_environment_inputs_and_outputs(page, se
     expect(card(page, "Outputs")).to_contain_text("model:house-price-rf@")
     expect(card(page, "Environment")).to_contain_text(
         run.environment["python"])
-    expect(card(page, "Resources")).to_contain_text("wall_seconds")
+    expect(card(page, "Resources")).to_contain_text("peak_memory")
+    expect(card(page, "Resources")).to_contain_text("MiB")
     screenshot(page, "run")
 
 

@@ -86,7 +86,7 @@ export async function runPage(view, { ref, isCurrent }) {
     h(
       "div",
       { class: "grid" },
-      section("Resources", keyValues(node.resources, { empty: "not recorded" })),
+      section("Resources", keyValues(resources(node.resources), { empty: "not recorded" })),
       section("Environment", environment(node.environment, packages)),
       section("Tags", keyValues(node.tags, { empty: "no tags" })),
     ),
@@ -117,6 +117,27 @@ function artifacts(items, none) {
       { label: "Role", value: (a) => a.role ?? "" },
     ],
   });
+}
+
+// Seconds as durations and bytes in binary units; anything else as recorded.
+function resources(recorded = {}) {
+  const shown = {};
+  for (const [key, value] of Object.entries(recorded)) {
+    if (typeof value === "number" && key.endsWith("_seconds")) shown[key.replace(/_seconds$/, "")] = duration(value);
+    else if (typeof value === "number" && key.endsWith("_bytes")) shown[key.replace(/_bytes$/, "")] = bytes(value);
+    else shown[key] = value;
+  }
+  return shown;
+}
+
+function bytes(value) {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let index = 0;
+  while (value >= 1024 && index < units.length - 1) {
+    value /= 1024;
+    index += 1;
+  }
+  return `${index ? value.toFixed(1) : value} ${units[index]}`;
 }
 
 function environment(env, packages) {
