@@ -9,8 +9,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 import trailmark as tm
-from trailmark.audit import GENESIS, AuditReport, entry_hash
 from tests.governance.conftest import digest
+from trailmark.audit import GENESIS, AuditReport, entry_hash
 
 
 def _pipeline(store):

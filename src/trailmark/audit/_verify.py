@@ -38,9 +38,9 @@ def verify(entries: Iterable[AuditEntry]) -> AuditReport:
         if entry.hash != expected_hash(entry):
             return _broken(checked, entry.seq, f"entry {entry.seq} was altered (its hash does not match)")
         prev_hash, expected_seq = entry.hash, expected_seq + 1
-    return AuditReport(
-        ok=True, checked=checked, head_seq=expected_seq - 1 if checked else None, head_hash=prev_hash if checked else None
-    )
+    if not checked:
+        return AuditReport(ok=True, checked=0)
+    return AuditReport(ok=True, checked=checked, head_seq=expected_seq - 1, head_hash=prev_hash)
 
 
 def _broken(checked: int, seq: int, reason: str) -> AuditReport:

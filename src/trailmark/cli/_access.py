@@ -36,7 +36,9 @@ def list_users() -> None:
 @tokens.command("create")
 def create_token(
     user: Annotated[str, typer.Option("--user", help="Whose token it is.")],
-    expires: Annotated[str | None, typer.Option("--expires", help="Lifetime such as 30d or 12h (default: never).")] = None,
+    expires: Annotated[
+        str | None, typer.Option("--expires", help="Lifetime such as 30d or 12h (default: never).")
+    ] = None,
 ) -> None:
     """Create a token for a user; it is shown once. In Python: store.create_token(USER, expires=...)."""
     with open_store() as store:

@@ -16,7 +16,7 @@ audit = typer.Typer(help="Verify and read the tamper-evident audit log.", no_arg
 
 @audit.command()
 def verify() -> None:
-    """Recompute the hash chain; exit 1 naming the first bad entry if anything was changed. In Python: store.audit.verify()."""
+    """Recompute the hash chain; exit 1 naming the first bad entry. In Python: store.audit.verify()."""
     with open_store() as store:
         report = store.audit.verify()
     if not report.ok:
@@ -31,7 +31,9 @@ def verify() -> None:
 def log(
     target: Annotated[str | None, typer.Option("--target", help="Only entries about this reference.")] = None,
     actor: Annotated[str | None, typer.Option("--actor", help="Only entries by this user.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="An ISO date or time, or a duration back such as 7d.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="An ISO date or time, or a duration back such as 7d.")
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=100000, help="How many of the newest entries.")] = 100,
     json: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
 ) -> None:

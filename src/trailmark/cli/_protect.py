@@ -20,7 +20,8 @@ def print_governance(store: Store, node: Node) -> None:
         console.print("[bold]classifications[/bold] " + shown, highlight=False)
     stone = store.tombstone(node) if hasattr(store, "tombstone") else None
     if stone is not None:
-        console.print(f"[bold]purged[/bold] {when(stone.purged_at)} by {stone.purged_by}: {stone.reason}", highlight=False)
+        purged = f"{when(stone.purged_at)} by {stone.purged_by}: {stone.reason}"
+        console.print("[bold]purged[/bold] " + purged, highlight=False)
 
 
 @app.command()

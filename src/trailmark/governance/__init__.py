@@ -1,10 +1,10 @@
 """Governance: roles and principals, tokens, sensitive values, durations, and their records."""
 
 from trailmark.governance._durations import parse_duration, since_time
-from trailmark.governance._entities import Classification, IssuedToken, Member, Tombstone, TokenInfo, User
+from trailmark.governance._entities import Classification, IssuedToken, Member, TokenInfo, Tombstone, User
 from trailmark.governance._roles import Principal, Role, authorize
 from trailmark.governance._sensitive import MASK, Keyring, Sensitive, new_key
-from trailmark.governance._tokens import new_token, token_hash, token_id_of
+from trailmark.governance._tokens import new_token, token_hash
 
 __all__ = [
     "MASK",
@@ -24,5 +24,4 @@ __all__ = [
     "parse_duration",
     "since_time",
     "token_hash",
-    "token_id_of",
 ]

@@ -156,7 +156,9 @@ def unseal(value: Any, keyring: Keyring | None) -> Any:
             base64.b64decode(box["nonce"]), base64.b64decode(box["ct"]), _aad(box["kid"])
         )
     except (InvalidTag, binascii.Error, KeyError) as exc:
-        raise PermissionDeniedError(f"cannot decrypt the value with key {box['kid']!r}: wrong key or altered data") from exc
+        raise PermissionDeniedError(
+            f"cannot decrypt the value with key {box['kid']!r}: wrong key or altered data"
+        ) from exc
     return json.loads(plain)
 
 
@@ -169,7 +171,8 @@ def _encrypt(plain: Any, keyring: Keyring, what: str) -> dict[str, Any]:
         raise ValidationError(f"a Sensitive value in {what} must be JSON-serialisable: {exc}") from exc
     nonce = secrets.token_bytes(12)
     ct = AESGCM(keyring.keys[keyring.current]).encrypt(nonce, text, _aad(keyring.current))
-    return {MARKER: {"kid": keyring.current, "nonce": base64.b64encode(nonce).decode(), "ct": base64.b64encode(ct).decode()}}
+    box = {"kid": keyring.current, "nonce": base64.b64encode(nonce).decode(), "ct": base64.b64encode(ct).decode()}
+    return {MARKER: box}
 
 
 def _fingerprint(plain: Any, keyring: Keyring) -> str:

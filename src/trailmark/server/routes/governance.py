@@ -81,7 +81,9 @@ def audit_log(
     store: Reader,
     target: Annotated[str | None, Query(max_length=500)] = None,
     actor: Annotated[str | None, Query(max_length=200)] = None,
-    since: Annotated[str | None, Query(max_length=40, description="ISO 8601 date or time, or a duration back: 7d.")] = None,
+    since: Annotated[
+        str | None, Query(max_length=40, description="ISO 8601 date or time, or a duration back: 7d.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=10000)] = 100,
 ) -> list[dict[str, Any]]:
     """The project's newest audit entries, oldest first."""

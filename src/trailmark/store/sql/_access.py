@@ -77,7 +77,9 @@ def create_token(conn: Connection, user: str, *, expires_at: datetime | None, no
     owner = user_id(conn, user)
     token_id, token = new_token()
     conn.execute(
-        tokens.insert().values(id=token_id, user_id=owner, hash=token_hash(token), created_at=now, expires_at=expires_at)
+        tokens.insert().values(
+            id=token_id, user_id=owner, hash=token_hash(token), created_at=now, expires_at=expires_at
+        )
     )
     return IssuedToken(id=token_id, user=user, token=token, expires_at=expires_at)
 

@@ -66,7 +66,8 @@ def stream(conn: Connection, batch: int = 2000) -> Iterator[AuditEntry]:
     """Every entry in ``seq`` order, fetched in keyset pages (the log may be long)."""
     after = 0
     while True:
-        rows = conn.execute(select(audit_log).where(audit_log.c.seq > after).order_by(audit_log.c.seq).limit(batch)).all()
+        page = select(audit_log).where(audit_log.c.seq > after).order_by(audit_log.c.seq).limit(batch)
+        rows = conn.execute(page).all()
         yield from (_to_entry(r) for r in rows)
         if len(rows) < batch:
             return

@@ -140,7 +140,9 @@ class GovernedStore:
         parsed = Role.parse(role)
         return self._write(
             lambda conn: _access.set_member(conn, project, user, parsed),
-            audit=lambda member: Change("member.set", f"project:{project}", {"user": user, "role": parsed.value}, project),
+            audit=lambda member: Change(
+                "member.set", f"project:{project}", {"user": user, "role": parsed.value}, project
+            ),
         )
 
     def members(self, project: str | None = None) -> list[Member]:

@@ -17,13 +17,24 @@ from trailmark import hashing
 from trailmark._config import DEFAULT_PROJECT
 from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page
 from trailmark.errors import NotFoundError, ValidationError
+from trailmark.governance._sensitive import seal
 from trailmark.lineage import Lineage
 from trailmark.refs import parse_ref
 from trailmark.store import _validate
 from trailmark.store._base import StoreBase, node_id
 from trailmark.store._protocol import NodeLike
-from trailmark.governance._sensitive import seal
-from trailmark.store.sql import _artifacts, _audit, _classify, _executions, _lineage, _metrics, _refs, _registry, _schema, _session
+from trailmark.store.sql import (
+    _artifacts,
+    _audit,
+    _classify,
+    _executions,
+    _lineage,
+    _metrics,
+    _refs,
+    _registry,
+    _schema,
+    _session,
+)
 from trailmark.store.sql._audit import Change
 from trailmark.store.sql._governed import GovernedStore
 from trailmark.store.sql._protected import ProtectedStore
@@ -61,7 +72,8 @@ class SqlStore(GovernedStore, ProtectedStore, StoreBase):
         self.project = _validate.node_name(project, "project")
         self._project_id, created = self._write(
             lambda conn: _ensure_project(conn, self.project),
-            audit=lambda done: Change("project.add", f"project:{self.project}", {"name": self.project}) if done[1] else None,
+            audit=lambda done: Change("project.add", f"project:{self.project}", {"name": self.project})
+            if done[1] else None,
         )
         self._environment_ids: dict[str, int] = {}
 
