@@ -43,11 +43,16 @@ class Served:
     url: str
     store: object
     failed_run: str = ""
+    sgd_run: str = ""
     train_runs: list[str] = field(default_factory=list)
 
 
-def load_data(store, data_dir: Path) -> dict[str, object]:
-    """The demo's pipeline, then a drifted second version of housing-raw, a failed run, a PII label."""
+EPOCHS = 20
+
+
+def load_data(store, data_dir: Path) -> dict[str, str]:
+    """The demo's pipeline, then a drifted second version of housing-raw, a failed run, a run with
+    metrics over 20 steps, and a PII label."""
     from trailmark.demo import generate_housing, run_demo
 
     run_demo(store, data_dir)
@@ -57,11 +62,16 @@ def load_data(store, data_dir: Path) -> dict[str, object]:
     with store.run("ingest-housing", type="Ingest", experiment="house-prices") as run:
         run.log_output(drifted_path, name="housing-raw")
     with pytest.raises(RuntimeError), store.run("train-rf-broken", type="Train", experiment="house-prices",
-                                                  params={"max_depth": -1}) as run:
-        run.log_input(store.get("dataset:housing-train"), role="train")
+                                                  params={"max_depth": -1}) as failed:
+        failed.log_input(store.get("dataset:housing-train"), role="train")
         raise RuntimeError("max_depth must be positive")
+    with store.run("train-sgd", type="Train", experiment="house-prices",
+                   params={"learning_rate": 0.01, "epochs": EPOCHS}) as run:
+        run.log_input(store.get("dataset:housing-train"), role="train")
+        for epoch in range(EPOCHS):
+            run.log_metrics({"loss": 1.0 / (epoch + 1), "val_loss": 1.2 / (epoch + 1) + 0.02 * epoch}, step=epoch)
     store.classify("dataset:housing-raw@1", "PII")
-    return {"failed_run": run.execution.ref}
+    return {"failed_run": failed.execution.ref, "sgd_run": run.execution.ref}
 
 
 @contextmanager
@@ -81,9 +91,9 @@ def served(tmp_path_factory) -> Iterator[Served]:
     root = tmp_path_factory.mktemp("ui")
     with fresh_server(root) as (url, store):
         loaded = load_data(store, root / "data")
-        trains = [e.ref for e in store.search("type = 'Train' and status = 'COMPLETE'", kind="executions",
+        trains = [e.ref for e in store.search("name LIKE 'train-rf-depth%'", kind="executions",
                                               order_by=["started asc"])]
-        yield Served(url=url, store=store, failed_run=str(loaded["failed_run"]), train_runs=trains)
+        yield Served(url=url, store=store, failed_run=loaded["failed_run"], sgd_run=loaded["sgd_run"], train_runs=trains)
 
 
 @pytest.fixture(scope="session")

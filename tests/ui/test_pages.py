@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import pytest
@@ -38,7 +39,7 @@ def test_runs_lists_every_execution_with_status_params_and_metrics(page, served)
 
 
 def test_runs_sort_by_a_metric_column(page, served):
-    open_page(page, "runs?filter=" + quote("type = 'Train' and status = 'COMPLETE'"))
+    open_page(page, "runs?filter=" + quote("name LIKE 'train-rf-depth%'"))
     expect(page.locator("main table").first.locator("tbody tr")).to_have_count(len(served.train_runs))
 
     page.get_by_role("button", name="rmse", exact=True).click()
@@ -65,6 +66,17 @@ def test_run_detail_shows_params_metrics_environment_inputs_and_outputs(page, se
         run.environment["python"])
     expect(card(page, "Resources")).to_contain_text("peak_memory")
     expect(card(page, "Resources")).to_contain_text("MiB")
+
+
+def test_metrics_logged_over_steps_are_drawn_as_lines(page, served):
+    from tests.ui.conftest import EPOCHS
+
+    open_page(page, f"runs/{quote(served.sgd_run)}")
+
+    charts = page.locator("figure.chart")
+    expect(charts).to_have_count(2)
+    expect(charts.first).to_have_attribute("aria-label", re.compile(f"loss: .* at step {EPOCHS - 1}"))
+    expect(charts.first.locator("canvas")).to_have_count(1)
     screenshot(page, "run")
 
 

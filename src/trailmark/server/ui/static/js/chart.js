@@ -2,6 +2,11 @@
 
 import { h } from "./dom.js";
 
+// Steps are whole numbers: ticks at 1, 2, 5, 10, 20, 50... apart, never between two steps.
+const STEP_INCREMENTS = [1, 2, 5]
+  .flatMap((n) => [1, 10, 100, 1000, 10000, 100000].map((p) => n * p))
+  .sort((a, b) => a - b);
+
 const COLORS = ["#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#0891b2", "#be185d", "#4b5563"];
 
 // series: [{label, steps: [...], values: [...]}]; returns a figure that sizes to its container.
@@ -27,7 +32,7 @@ export function metricChart(title, series) {
     height: 220,
     legend: { show: series.length > 1 },
     scales: { x: { time: false, ...(single ? { range: [steps[0] - 1, steps[0] + 1] } : {}) } },
-    axes: [{ label: "step" }, { size: 70 }],
+    axes: [{ label: "step", incrs: STEP_INCREMENTS }, { size: 70 }],
     series: [
       { label: "step" },
       ...series.map((s, i) => ({

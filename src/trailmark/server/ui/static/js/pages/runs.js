@@ -1,4 +1,4 @@
-// Runs: every execution with status, duration, params and latest metrics; sortable;
+// Runs: every execution with status, duration, latest metrics and params; sortable;
 // a chart of one metric over steps for the runs shown; pick runs to compare.
 
 import { get } from "../api.js";
@@ -101,13 +101,13 @@ function columns(runs, toggle, selected) {
     { label: "Type", value: (r) => r.type },
     { label: "Started", value: (r) => r.started_at, cell: (r) => when(r.started_at) },
     { label: "Duration", value: (r) => r.duration, cell: (r) => duration(r.duration), numeric: true },
-    ...paramKeys.map((key) => ({ label: key, value: (r) => r.params[key], cell: (r) => short(r.params[key], 24) })),
     ...metricKeys.map((key) => ({
       label: key,
       value: (r) => r.metrics[key],
       cell: (r) => number(r.metrics[key]),
       numeric: true,
     })),
+    ...paramKeys.map((key) => ({ label: key, value: (r) => r.params[key], cell: (r) => short(r.params[key], 24) })),
   ];
 }
 
