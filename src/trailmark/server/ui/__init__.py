@@ -8,9 +8,10 @@ charts), shipped in the wheel: nothing to build, no Node.js needed.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from trailmark.server.ui._routes import router
@@ -28,7 +29,16 @@ def install(app: FastAPI) -> None:
     """
     app.include_router(router)
     app.add_api_route("/", _index, methods=["GET"], include_in_schema=False)
-    app.mount("/ui", StaticFiles(directory=STATIC), name="ui")
+    app.mount("/ui", _Assets(directory=STATIC), name="ui")
+
+
+class _Assets(StaticFiles):
+    """Static files that browsers revalidate (a 304 when unchanged), so an upgrade shows at once."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
 
 
 def _index() -> FileResponse:
