@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
 import trailmark as tm
 from tests.governance.conftest import assert_one_line_error, digest
 
@@ -78,3 +85,38 @@ def store_engine(uri: str):
     from trailmark.store.sql import _session
 
     return _session.make_engine(uri).begin()
+
+
+def test_server_with_auth_required_asks_for_a_token_before_any_user_exists(cli, tmp_path, store_uri):
+    httpx = pytest.importorskip("httpx")
+    pytest.importorskip("uvicorn")
+    from tests.cli.test_server import free_port
+
+    port = free_port()
+    log = tmp_path / "server.log"
+    env = {k: v for k, v in os.environ.items() if k not in ("TRAILMARK_URI", "TRAILMARK_AUTH")}
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "trailmark", "server", "--uri", store_uri, "--port", str(port), "--auth", "required"],
+            cwd=cli.cwd, env=env, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                refused = httpx.get(f"http://127.0.0.1:{port}/api/v1/search")
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.1)
+        assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthenticated"
+        with tm.connect(store_uri) as store:
+            store.add_user("ana")
+            store.add_member("default", "ana", "viewer")
+            token = store.create_token("ana").token
+        allowed = httpx.get(f"http://127.0.0.1:{port}/api/v1/search", headers={"Authorization": f"Bearer {token}"})
+        assert allowed.status_code == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert "Traceback" not in log.read_text()

@@ -148,3 +148,14 @@ def test_a_server_without_users_is_open_unless_auth_is_required(tmp_path, monkey
     monkeypatch.setenv("TRAILMARK_AUTH", "required")
     with TestClient(create_app(uri)) as client:
         _assert_denied(client.get("/api/v1/search"), 401, "unauthenticated", "auth required")
+
+
+def test_a_project_created_over_rest_is_audited(tmp_path, monkeypatch):
+    uri = f"sqlite:///{tmp_path / 'open.db'}"
+    monkeypatch.delenv("TRAILMARK_AUTH", raising=False)
+    with TestClient(create_app(uri)) as client:
+        assert client.put("/api/v1/projects/fresh").status_code == 200
+        assert client.put("/api/v1/projects/fresh").status_code == 200  # again: no second entry
+    with tm.connect(uri) as store:
+        entries = [(e.action, e.target, e.actor) for e in store.audit.log() if e.target == "project:fresh"]
+        assert entries == [("project.add", "project:fresh", "anonymous")]

@@ -7,9 +7,8 @@ cheap view of it per request, for the caller's project and actor.
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timezone
 
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 
 from trailmark.entities import Node
 from trailmark.errors import NotFoundError
@@ -17,7 +16,6 @@ from trailmark.store import _validate
 from trailmark.store.sql import _artifacts, _executions
 from trailmark.store.sql._store import SqlStore
 from trailmark.store.sql._tables import nodes, projects, tags
-from trailmark.store.sql._upsert import upsert
 
 
 def project_view(store: SqlStore, project: str, *, actor: str, create: bool = False) -> SqlStore:
@@ -28,17 +26,12 @@ def project_view(store: SqlStore, project: str, *, actor: str, create: bool = Fa
     """
     _validate.node_name(project, "project")
 
-    def find(conn: Connection) -> int | None:
-        if create:
-            upsert(conn, projects, {"name": project, "created_at": datetime.now(timezone.utc)}, keys=["name"],
-                   update=[])
-        return conn.execute(select(projects.c.id).where(projects.c.name == project)).scalar()
-
     if create:
-        project_id = store._write(find)
-    else:
-        with store._read() as conn:
-            project_id = find(conn)
+        acting = copy.copy(store)
+        acting.actor = actor
+        acting.add_project(project)  # audited, as the caller; harmless when it exists
+    with store._read() as conn:
+        project_id = conn.execute(select(projects.c.id).where(projects.c.name == project)).scalar()
     if project_id is None:
         raise NotFoundError(f"no project {project!r}: connect with project={project!r} to create it")
     view = copy.copy(store)
