@@ -44,6 +44,7 @@ def needed(method: str, path: str) -> str | None:
 def server(store_uri, monkeypatch) -> Iterator[tuple[TestClient, dict[str, str]]]:
     """A server over a store with project vision (ana admin, ed editor, vic viewer) and other (olga admin)."""
     monkeypatch.delenv("TRAILMARK_AUTH", raising=False)
+    monkeypatch.delenv("TRAILMARK_REVEAL_ROLE", raising=False)
     with tm.connect(store_uri, project="vision") as store:
         store.log_artifact("Dataset", "raw", digest=digest(1))
         store.add_project("other")
@@ -159,3 +160,22 @@ def test_a_project_created_over_rest_is_audited(tmp_path, monkeypatch):
     with tm.connect(uri) as store:
         entries = [(e.action, e.target, e.actor) for e in store.audit.log() if e.target == "project:fresh"]
         assert entries == [("project.add", "project:fresh", "anonymous")]
+
+
+@pytest.mark.parametrize("setting, editor_may", [(None, False), ("editor", True), ("viewer", False)])
+def test_who_may_reveal_is_admins_or_as_configured(server, monkeypatch, secret_key, setting, editor_may):
+    client, tokens = server
+    if setting is None:
+        monkeypatch.delenv("TRAILMARK_REVEAL_ROLE", raising=False)
+    else:
+        monkeypatch.setenv("TRAILMARK_REVEAL_ROLE", setting)
+    headers = {"X-Trailmark-Project": "vision"}
+    made = client.post("/api/v1/artifacts", json={"type": "Dataset", "name": "s", "properties": {
+        "pw": {"$sensitive": {"value": "x"}}}}, headers={**headers, "Authorization": f"Bearer {tokens['ed']}"})
+    assert made.status_code == 200 and made.json()["properties"] == {"pw": "***"}
+    for user, allowed in (("ed", editor_may), ("ana", True), ("vic", False)):
+        response = client.post("/api/v1/reveal/dataset:s@1", json={"path": "properties.pw"},
+                               headers={**headers, "Authorization": f"Bearer {tokens[user]}"})
+        assert (response.status_code == 200) is allowed, (user, response.text)
+        if allowed:
+            assert response.json() == {"value": "x"}

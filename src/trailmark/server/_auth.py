@@ -17,6 +17,7 @@ from fastapi import Request
 from trailmark.governance import Principal, Role, authorize
 
 AUTH_ENV = "TRAILMARK_AUTH"
+REVEAL_ENV = "TRAILMARK_REVEAL_ROLE"
 ANONYMOUS = "anonymous"
 
 
@@ -44,6 +45,12 @@ def identify(request: Request, token: str | None) -> str:
     principal: Principal = request.app.state.store.authenticate(token)
     request.state.principal = principal
     return principal.user
+
+
+def reveal_role() -> Role:
+    """Who may decrypt sensitive values: admins, or editors too with ``TRAILMARK_REVEAL_ROLE=editor``."""
+    role = Role.parse(os.environ.get(REVEAL_ENV) or Role.ADMIN)
+    return Role.ADMIN if role is Role.VIEWER else role  # reading a secret is never a viewer's right
 
 
 def require(request: Request, project: str, role: Role) -> None:

@@ -85,9 +85,20 @@ def admin_store(
     return _view(request, project, actor)
 
 
+def reveal_store(
+    request: Request,
+    actor: Annotated[Actor, Depends(current_actor)],
+    project: Annotated[str, Depends(project_name)],
+) -> SqlStore:
+    """The store, for a caller allowed to decrypt sensitive values in ``project`` (admin, or as configured)."""
+    _auth.require(request, project, _auth.reveal_role())
+    return _view(request, project, actor)
+
+
 Reader = Annotated[SqlStore, Depends(read_store)]
 Writer = Annotated[SqlStore, Depends(write_store)]
 Admin = Annotated[SqlStore, Depends(admin_store)]
+Revealer = Annotated[SqlStore, Depends(reveal_store)]
 Caller = Annotated[Actor, Depends(current_actor)]
 
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from trailmark.entities import to_dict
 from trailmark.governance import Role
-from trailmark.server._deps import Admin, Reader, api_router
+from trailmark.server._deps import Admin, Reader, Revealer, api_router
 
 router = api_router("governance")
 
@@ -58,8 +58,8 @@ def declassify(ref: str, store: Admin, label: Annotated[str, Query(max_length=10
 
 
 @router.post("/reveal/{ref:path}")
-def reveal(ref: str, body: RevealIn, store: Admin) -> dict[str, Any]:
-    """Decrypt one sensitive value (admin); every reveal is audited."""
+def reveal(ref: str, body: RevealIn, store: Revealer) -> dict[str, Any]:
+    """Decrypt one sensitive value (admin, or editor with TRAILMARK_REVEAL_ROLE=editor); every reveal is audited."""
     return {"value": store.reveal(ref, body.path)}
 
 
