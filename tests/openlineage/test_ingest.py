@@ -18,10 +18,7 @@ def _event(event_type: str, **run_facets):
     }
 
 
-def test_big_facets_are_kept(request, store_uri):
-    if store_uri.startswith("postgresql"):
-        # Params are indexed by their text, and a btree entry holds at most ~2.7 kB.
-        request.applymarker(pytest.mark.xfail(strict=True, reason="params index rejects long values on PostgreSQL"))
+def test_big_facets_are_kept(store_uri):
     plan = {"_producer": "p", "plan": secrets.token_hex(4000)}
     with SqlStore(store_uri) as store:
         done = ingest(store, _event("COMPLETE", spark_logicalPlan=plan))

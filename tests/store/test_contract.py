@@ -286,3 +286,34 @@ def test_deploy_records_lineage(store):
     assert [a.id for a in up.artifacts("Model")] == [model.id]
     with pytest.raises(tm.ValidationError, match="not a model"):
         store.models.deploy(deployment.ref, endpoint="x")
+
+
+# -- hostile values ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda s: s.log_artifact("Dataset", "nul\x00name"), "invalid name"),
+        (lambda s: s.log_artifact("Dataset", "x", properties={"k": "a\x00b"}), "NUL"),
+        (lambda s: s.log_artifact("Dataset", "n" * 301), "invalid name"),
+        (lambda s: s.set_alias("m", "a" * 101, version=1), "invalid alias"),
+        (lambda s: s.log_metrics(s.start_execution("T", "t"), {"x": 1.0}, step=2**63), "metric step"),
+        (lambda s: s.lineage(s.start_execution("T", "t"), depth=10**7), "depth"),
+        (lambda s: s.link(s.start_execution("T", "t"), inputs=[s.log_artifact("Dataset", "d", digest=_sha(b"d"))],
+                          roles={1: "r" * 101}), "invalid role"),
+    ],
+)
+def test_hostile_values_are_refused_the_same_on_every_backend(store, call, message):
+    with pytest.raises(tm.ValidationError, match=message):
+        call(store)
+
+
+def test_long_params_are_kept(store):
+    e = store.start_execution("Train", "t", params={"plan": "x" * 5000})
+    assert store.get(e.ref).params["plan"] == "x" * 5000
+
+
+def test_nul_in_an_error_message_is_dropped(store):
+    e = store.start_execution("Train", "t")
+    assert store.end_execution(e, status="FAILED", error="bad\x00byte").error == "badbyte"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import trailmark as tm
+from trailmark.store import open_store
 
 
 def test_step_records_inputs_outputs_and_params(store, write_file):
@@ -38,15 +39,15 @@ def test_step_failure_is_recorded_and_propagates(store):
 
 def test_step_with_explicit_store_and_tuple_outputs(store, tmp_path):
     np = pytest.importorskip("numpy")
-    other = tm.connect(f"sqlite:///{tmp_path / 'other.db'}")
-    tm.connect(store.uri if hasattr(store, "uri") else None)
 
-    @tm.step(store=other)
-    def split(values):
-        return values[:2], values[2:], "not data"
+    with open_store(f"sqlite:///{tmp_path / 'other.db'}") as other:  # not made the active store
 
-    first, second, label = split(np.arange(5))
-    assert label == "not data" and list(second) == [2, 3, 4]
-    names = {a.name for a in other.search("", kind="artifacts")}
+        @tm.step(store=other)
+        def split(values):
+            return values[:2], values[2:], "not data"
+
+        first, second, label = split(np.arange(5))
+        assert label == "not data" and list(second) == [2, 3, 4]
+        names = {a.name for a in other.search("", kind="artifacts")}
     assert names == {"split.values", "split.output0", "split.output1"}
     assert list(store.search("", kind="artifacts")) == []

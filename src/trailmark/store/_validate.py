@@ -11,10 +11,14 @@ from typing import Any
 from trailmark.entities import Status
 from trailmark.errors import ValidationError
 
-_NAME = re.compile(r"^[^\s@:/][^\s@]*$")
+_NAME = re.compile(r"^[^\s@:/\x00][^\s@\x00]*$")
 _TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 MAX_NAME = 300
+MAX_SHORT_NAME = 200
+MAX_LABEL = 100
+MAX_STEP = 2**63 - 1
+MAX_DEPTH = 1_000_000
 MAX_KEY = 250
 
 
@@ -24,13 +28,35 @@ def type_name(value: Any, what: str = "type") -> str:
     return value
 
 
-def node_name(value: Any, what: str = "name") -> str:
-    if not isinstance(value, str) or not _NAME.match(value) or len(value) > MAX_NAME:
+def node_name(value: Any, what: str = "name", *, max_length: int = MAX_NAME) -> str:
+    if not isinstance(value, str) or not _NAME.match(value) or len(value) > max_length:
         raise ValidationError(
-            f"invalid {what} {value!r}: a name is 1-{MAX_NAME} characters without spaces or '@', "
+            f"invalid {what} {value!r}: a name is 1-{max_length} characters without spaces or '@', "
             "not starting with ':' or '/'"
         )
     return value
+
+
+def project_name(value: Any) -> str:
+    return node_name(value, "project", max_length=MAX_SHORT_NAME)
+
+
+def alias(value: Any) -> str:
+    return node_name(value, "alias", max_length=MAX_LABEL)
+
+
+def role(value: Any) -> str | None:
+    """An event's role ("train", "test"), or None."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value or len(value) > MAX_LABEL or "\x00" in value:
+        raise ValidationError(f"invalid role {value!r}: text of 1-{MAX_LABEL} characters")
+    return value
+
+
+def plain_text(value: str) -> str:
+    """Free text (an error message) without NUL characters, which PostgreSQL cannot store."""
+    return value.replace("\x00", "")
 
 
 def digest(value: Any) -> str:
@@ -49,9 +75,12 @@ def json_object(value: Mapping[str, Any] | None, what: str) -> dict[str, Any]:
         if not isinstance(key, str) or not key or len(key) > MAX_KEY:
             raise ValidationError(f"{what} keys must be non-empty text of at most {MAX_KEY} characters, got {key!r}")
     try:
-        return json.loads(json.dumps(dict(value), allow_nan=False, default=_plain))
+        text = json.dumps(dict(value), allow_nan=False, default=_plain)
     except (TypeError, ValueError) as exc:
         raise ValidationError(f"{what} must be JSON-serialisable: {exc}") from exc
+    if "\\u0000" in text:
+        raise ValidationError(f"{what} must not contain NUL characters")
+    return json.loads(text)
 
 
 def _plain(value: Any) -> Any:
@@ -78,8 +107,8 @@ def metric_value(key: Any, value: Any) -> float:
 
 
 def step(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValidationError(f"a metric step is a whole number >= 0, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_STEP:
+        raise ValidationError(f"a metric step is a whole number from 0 to 2**63-1, got {value!r}")
     return value
 
 
@@ -102,6 +131,6 @@ def direction(value: Any) -> str:
 def depth(value: Any) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValidationError(f"depth must be a whole number >= 0 or None, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DEPTH:
+        raise ValidationError(f"depth must be a whole number from 0 to {MAX_DEPTH:,} or None, got {value!r}")
     return value

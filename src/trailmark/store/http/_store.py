@@ -45,7 +45,7 @@ class HttpStore(HttpGovernance, StoreBase):
         self, uri: str, *, project: str = DEFAULT_PROJECT, token: str | None = None, timeout: float = 30.0
     ) -> None:
         self.uri = uri.rstrip("/")
-        self.project = _validate.node_name(project, "project")
+        self.project = _validate.project_name(project)
         token = token if token is not None else os.environ.get(TOKEN_ENV)
         self._transport = Transport(self.uri, project=self.project, token=token, timeout=timeout)
         self._request("PUT", f"/projects/{quote(self.project, safe='')}")

@@ -115,16 +115,26 @@ def finish(
     )
 
 
+MAX_INDEXED_PARAM = 1000
+
+
 def write_param_index(conn: Connection, execution_id: int, values: dict[str, Any]) -> None:
     """Keep the searchable ``params`` rows in step with the params JSON."""
     rows = [
-        {"execution_id": execution_id, "key": key, "value_text": _as_text(value), "value_num": _as_number(value)}
+        {"execution_id": execution_id, "key": key, "value_text": _indexed_text(value), "value_num": _as_number(value)}
         for key, value in values.items()
         if not is_sealed(value)  # an encrypted value is not searchable
     ]
     if not rows:
         return
     upsert(conn, params, rows, keys=["execution_id", "key"], update=["value_text", "value_num"])
+
+
+def _indexed_text(value: Any) -> str | None:
+    """The text form search compares; longer values stay in the params JSON only, since a
+    B-tree index entry has a size limit (about 2.7 kB on PostgreSQL)."""
+    text = _as_text(value)
+    return text if len(text) <= MAX_INDEXED_PARAM else None
 
 
 def _as_number(value: Any) -> float | None:

@@ -65,7 +65,7 @@ class GovernedStore:
 
     def add_user(self, name: str) -> User:
         """Register a user. Once any user exists, the server requires a token on every route."""
-        _validate.node_name(name, "user name")
+        _validate.node_name(name, "user name", max_length=_validate.MAX_SHORT_NAME)
         return self._write(
             lambda conn: _access.add_user(conn, name, actor=self.actor, now=now()),
             audit=lambda user: Change("user.add", f"user:{name}", {"name": name}, unscoped=True),
@@ -124,7 +124,7 @@ class GovernedStore:
 
     def add_project(self, name: str) -> str:
         """Create a project (a namespace and the unit of access control); harmless if it exists."""
-        _validate.node_name(name, "project")
+        _validate.project_name(name)
         self._write(
             lambda conn: _access.add_project(conn, name, now=now()),
             audit=lambda created: Change("project.add", f"project:{name}", {"name": name}, name) if created else None,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from functools import cache
@@ -13,7 +12,6 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlalchemy.engine import make_url
 
-from trailmark import hashing
 from trailmark._config import DEFAULT_PROJECT
 from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page
 from trailmark.errors import NotFoundError, ValidationError
@@ -22,6 +20,7 @@ from trailmark.lineage import Lineage
 from trailmark.refs import parse_ref
 from trailmark.store import _validate
 from trailmark.store._base import StoreBase, node_id
+from trailmark.store._digests import artifact_digest, normalise_uri
 from trailmark.store._protocol import NodeLike
 from trailmark.store.sql import (
     _artifacts,
@@ -69,7 +68,7 @@ class SqlStore(GovernedStore, ProtectedStore, StoreBase):
         self.actor = actor or local_user()
         _make_sqlite_parent(uri)
         _schema.ensure_schema(self.engine)
-        self.project = _validate.node_name(project, "project")
+        self.project = _validate.project_name(project)
         self._project_id, created = self._write(
             lambda conn: _ensure_project(conn, self.project),
             audit=lambda done: Change("project.add", f"project:{self.project}", {"name": self.project})
@@ -135,13 +134,10 @@ class SqlStore(GovernedStore, ProtectedStore, StoreBase):
         """
         _validate.type_name(type)
         _validate.node_name(name)
-        sealed, fingerprint = seal(properties, "properties")
-        props = _validate.json_object(sealed, "properties")
-        uri = _normalise_uri(uri)
+        props = _validate.json_object(seal(properties, "properties")[0], "properties")
+        uri = normalise_uri(uri)
         if digest is None:
-            digest = (hashing.digest_uri(uri) if uri else None) or hashing.digest_bytes(
-                json.dumps({"uri": uri, "properties": fingerprint}, sort_keys=True).encode()
-            )
+            digest = artifact_digest(uri, dict(properties or {}), read=True)
         _validate.digest(digest)
 
         def work(conn: Connection) -> tuple[Artifact, bool]:
@@ -217,7 +213,7 @@ class SqlStore(GovernedStore, ProtectedStore, StoreBase):
         roles: Mapping[int, str] | None = None,
     ) -> None:
         """Record that ``execution`` read ``inputs`` and wrote ``outputs`` (``roles``: artifact id -> role)."""
-        roles = dict(roles or {})
+        roles = {key: _validate.role(value) for key, value in dict(roles or {}).items()}
         inputs, outputs = list(inputs), list(outputs)
 
         def work(conn: Connection) -> tuple[int, list[dict[str, Any]]]:
@@ -269,7 +265,10 @@ class SqlStore(GovernedStore, ProtectedStore, StoreBase):
 
         def work(conn: Connection) -> Execution:
             exec_id = self._execution_id(conn, execution)
-            _executions.finish(conn, exec_id, status=final, ended_at=_now(), resources=used, error=error)
+            _executions.finish(
+                conn, exec_id, status=final, ended_at=_now(), resources=used,
+                error=_validate.plain_text(error) if error is not None else None,
+            )
             return _executions.load_execution(conn, exec_id)
 
         payload = {"status": final.value, "error": error, "resources": used}
@@ -378,7 +377,7 @@ class SqlStore(GovernedStore, ProtectedStore, StoreBase):
     def set_alias(self, model: str, alias: str, *, version: int | None) -> AliasMove:
         """Point ``alias`` of ``model`` at ``version`` (None removes it); every move is kept."""
         _validate.node_name(model, "model name")
-        _validate.node_name(alias, "alias")
+        _validate.alias(alias)
         return self._write(
             lambda conn: _registry.move_alias(conn, self._project_id, model, alias, version, self.actor, _now()),
             audit=lambda move: Change("alias.move", f"model:{model}@{alias}", {"version": version}),
@@ -431,13 +430,6 @@ def _attribute_outputs(conn: Connection, execution_id: int, outputs: list[int]) 
     rows = [{"context_id": c, "node_id": o} for c in context_ids for o in outputs]
     if rows:
         upsert(conn, context_members, rows, keys=["context_id", "node_id"])
-
-
-def _normalise_uri(uri: str | None) -> str | None:
-    """Plain local paths become absolute ``file://`` URIs; other URIs pass unchanged."""
-    if uri is None or "://" in uri:
-        return uri
-    return Path(uri).expanduser().resolve().as_uri()
 
 
 def _make_sqlite_parent(uri: str) -> None:
