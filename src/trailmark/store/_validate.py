@@ -128,6 +128,16 @@ def direction(value: Any) -> str:
     return value
 
 
+MAX_LIMIT = 10_000
+
+
+def limit(value: Any) -> int:
+    """A page size for search."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_LIMIT:
+        raise ValidationError(f"limit must be a whole number from 1 to {MAX_LIMIT}, got {value!r}")
+    return value
+
+
 def depth(value: Any) -> int | None:
     if value is None:
         return None

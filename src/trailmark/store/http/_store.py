@@ -181,7 +181,7 @@ class HttpStore(HttpGovernance, StoreBase):
         page_token: str | None = None,
     ) -> Page[Any]:
         """Artifacts, executions or models matching a filter; a bad filter raises FilterSyntaxError."""
-        params: dict[str, Any] = {"filter": filter, "kind": kind, "limit": limit}
+        params: dict[str, Any] = {"filter": filter, "kind": kind, "limit": _validate.limit(limit)}
         if order_by:
             params["order_by"] = list(order_by)
         if page_token is not None:

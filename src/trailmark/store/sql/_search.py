@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, Connection, and_, bindparam, false, or_
 from trailmark.entities import Page
 from trailmark.errors import ValidationError
 from trailmark.refs import parse_ref
+from trailmark.store import _validate
 from trailmark.search import (
     JOINABLE,
     KINDS,
@@ -40,7 +41,6 @@ from trailmark.store.sql._executions import execution_query, to_execution
 from trailmark.store.sql._refs import resolve
 from trailmark.store.sql._tables import artifacts, latest_metrics, params, tags
 
-MAX_LIMIT = 10_000
 _BAD_TOKEN = "invalid page token: pass the next_page_token of the previous page of the same search"
 DEFAULT_ORDER = ("created desc",)
 _INDEX_TABLES = {"metrics": latest_metrics, "params": params, "tags": tags}
@@ -70,8 +70,7 @@ def search(
     """
     if kind not in KINDS:
         raise ValidationError(f"unknown search kind {kind!r}: use {', '.join(KINDS)}")
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        raise ValidationError(f"limit must be a whole number from 1 to {MAX_LIMIT}, got {limit!r}")
+    _validate.limit(limit)
     if isinstance(order_by, str):
         order_by = [order_by]
     tree = parse(filter or "")
