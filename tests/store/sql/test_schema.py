@@ -24,8 +24,10 @@ def test_store_from_a_newer_version_is_refused(store_uri):
     engine.dispose()
     with pytest.raises(tm.StoreVersionError, match="newer Trailmark"):
         SqlStore(store_uri)
+    engine = _session.make_engine(store_uri)
     with pytest.raises(tm.StoreVersionError, match="newer Trailmark"):
-        _schema.upgrade(_session.make_engine(store_uri))
+        _schema.upgrade(engine)
+    engine.dispose()
 
 
 def test_old_store_asks_for_upgrade_then_upgrades(store_uri):

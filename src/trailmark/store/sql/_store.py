@@ -64,11 +64,15 @@ class SqlStore(GovernedStore, ProtectedStore, StoreBase):
 
     def __init__(self, uri: str, *, project: str = DEFAULT_PROJECT, actor: str | None = None) -> None:
         self.uri = uri
-        self.engine = _session.make_engine(uri)
+        self.project = _validate.project_name(project)
         self.actor = actor or local_user()
         _make_sqlite_parent(uri)
-        _schema.ensure_schema(self.engine)
-        self.project = _validate.project_name(project)
+        self.engine = _session.make_engine(uri)
+        try:
+            _schema.ensure_schema(self.engine)
+        except BaseException:
+            self.engine.dispose()  # a refused store keeps no connection open
+            raise
         self._project_id, created = self._write(
             lambda conn: _ensure_project(conn, self.project),
             audit=lambda done: Change("project.add", f"project:{self.project}", {"name": self.project})
