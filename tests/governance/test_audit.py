@@ -165,3 +165,30 @@ def test_concurrent_writers_make_one_unbroken_chain(store_uri):
         assert report.ok, report
         assert report.checked == 1 + workers * each * 5
         assert len({e.target for e in store.audit.log(limit=1000) if e.action == "artifact.create"}) == workers * each
+
+
+def test_an_anchor_kept_elsewhere_catches_a_cut_or_rewritten_tail(sql_store, raw):
+    _pipeline(sql_store)
+    head = sql_store.audit.verify()
+    anchor = f"{head.head_seq}:{head.head_hash}"
+    assert sql_store.audit.verify(anchor=anchor).ok
+
+    entries = sql_store.audit.log(limit=100)
+    # Rewrite the tail from entry 8 with fresh, self-consistent hashes: only the anchor notices.
+    prev = entries[6].hash
+    for entry in entries[7:]:
+        digest = entry_hash(prev_hash=prev, seq=entry.seq, time=entry.time, project=entry.project, actor="mallory",
+                            action=entry.action, target=entry.target, change=entry.change)
+        raw("UPDATE audit_log SET actor = 'mallory', prev_hash = :p, hash = :h WHERE seq = :s",
+            p=prev, h=digest, s=entry.seq)
+        prev = digest
+    assert sql_store.audit.verify().ok
+    report = sql_store.audit.verify(anchor=anchor)
+    assert (report.ok, report.first_bad) == (False, head.head_seq) and "rewritten" in report.reason
+
+    raw("DELETE FROM audit_log WHERE seq >= 9")  # cut the tail off
+    assert sql_store.audit.verify().ok
+    report = sql_store.audit.verify(anchor=anchor)
+    assert (report.ok, report.first_bad) == (False, 9) and "cut" in report.reason
+    with pytest.raises(tm.ValidationError, match="invalid anchor"):
+        sql_store.audit.verify(anchor="10:nothex")

@@ -49,6 +49,8 @@ def test_audit_verify_and_log(cli, store_uri):
         store.set_tag(data, "k", "v")
     ok = cli("audit", "verify", uri=store_uri)
     assert ok.returncode == 0 and "3 entries" in ok.stdout
+    anchor = ok.stdout.split("head ")[1].strip()
+    assert cli("audit", "verify", "--anchor", anchor, uri=store_uri).returncode == 0
     log = cli("audit", "log", "--target", "dataset:raw@1", uri=store_uri)
     assert "artifact.create" in log.stdout and "tag.set" in log.stdout and "project.add" not in log.stdout
     assert '"action": "tag.set"' in cli("audit", "log", "--json", "--since", "1d", uri=store_uri).stdout

@@ -25,9 +25,13 @@ class Audit:
     def __init__(self, store: object) -> None:
         self.store = store
 
-    def verify(self) -> AuditReport:
-        """Recompute the whole chain; ``first_bad`` names the first broken entry."""
-        return self.store.verify_audit()  # type: ignore[attr-defined]
+    def verify(self, *, anchor: str | None = None) -> AuditReport:
+        """Recompute the whole chain; ``first_bad`` names the first broken entry.
+
+        ``anchor`` is a head printed earlier (``"SEQ:HASH"``) and kept outside the store:
+        that entry must still be there, unchanged.
+        """
+        return self.store.verify_audit(anchor=anchor)  # type: ignore[attr-defined]
 
     def log(
         self,

@@ -15,16 +15,20 @@ audit = typer.Typer(help="Verify and read the tamper-evident audit log.", no_arg
 
 
 @audit.command()
-def verify() -> None:
+def verify(
+    anchor: Annotated[
+        str | None, typer.Option("--anchor", help="SEQ:HASH printed by an earlier verify, kept elsewhere.")
+    ] = None,
+) -> None:
     """Recompute the hash chain; exit 1 naming the first bad entry. In Python: store.audit.verify()."""
     with open_store() as store:
-        report = store.audit.verify()
+        report = store.audit.verify(anchor=anchor)
     if not report.ok:
         raise TrailmarkError(f"audit log broken at seq {report.first_bad}: {report.reason}")
     if report.checked == 0:
         console.print("audit log verified: no entries yet")
         return
-    console.print(f"audit log verified: {report.checked} entries, head seq {report.head_seq} hash {report.head_hash}")
+    console.print(f"audit log verified: {report.checked} entries, head {report.head_seq}:{report.head_hash}")
 
 
 @audit.command()

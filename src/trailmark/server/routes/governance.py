@@ -92,9 +92,11 @@ def audit_log(
 
 
 @router.get("/audit/verify")
-def audit_verify(store: Reader) -> dict[str, Any]:
-    """Whether the whole audit chain verifies, and the first bad seq if not."""
-    return to_dict(store.audit.verify())
+def audit_verify(
+    store: Reader, anchor: Annotated[str | None, Query(max_length=100, description="SEQ:HASH kept from earlier.")] = None
+) -> dict[str, Any]:
+    """Whether the whole audit chain verifies (and still holds ``anchor``), and the first bad seq if not."""
+    return to_dict(store.audit.verify(anchor=anchor))
 
 
 @router.get("/members")

@@ -24,9 +24,10 @@ T = TypeVar("T")
 class HttpGovernance:
     """Mixed into :class:`~trailmark.store.http.HttpStore`."""
 
-    def verify_audit(self) -> AuditReport:
+    def verify_audit(self, *, anchor: str | None = None) -> AuditReport:
         """Whether the server's whole audit chain verifies (``store.audit.verify()``)."""
-        return AuditReport(**self._request("GET", "/audit/verify"))  # type: ignore[attr-defined]
+        params = {"anchor": anchor} if anchor is not None else {}
+        return AuditReport(**self._request("GET", "/audit/verify", params=params))  # type: ignore[attr-defined]
 
     def audit_entries(
         self,

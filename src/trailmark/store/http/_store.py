@@ -48,7 +48,11 @@ class HttpStore(HttpGovernance, StoreBase):
         self.project = _validate.project_name(project)
         token = token if token is not None else os.environ.get(TOKEN_ENV)
         self._transport = Transport(self.uri, project=self.project, token=token, timeout=timeout)
-        self._request("PUT", f"/projects/{quote(self.project, safe='')}")
+        try:
+            self._request("PUT", f"/projects/{quote(self.project, safe='')}")
+        except BaseException:  # a refused token or project: leave no connection open behind
+            self._transport.close()
+            raise
 
     def __repr__(self) -> str:
         return f"HttpStore({self.uri!r}, project={self.project!r})"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
-from trailmark.audit import AuditEntry, AuditReport, verify
+from trailmark.audit import AuditEntry, AuditReport, parse_anchor, verify
 from trailmark.entities import Artifact, Execution
 from trailmark.errors import NotFoundError, ValidationError
 from trailmark.governance import IssuedToken, Member, Principal, Role, TokenInfo, User, authorize, parse_duration
@@ -31,10 +31,11 @@ class GovernedStore:
 
     # -- audit ------------------------------------------------------------------------
 
-    def verify_audit(self) -> AuditReport:
-        """Recompute the hash chain over every entry (``store.audit.verify()``)."""
+    def verify_audit(self, *, anchor: str | None = None) -> AuditReport:
+        """Recompute the hash chain over every entry (``store.audit.verify()``); see :func:`verify`."""
+        expected = parse_anchor(anchor) if anchor is not None else None
         with self._read() as conn:
-            return verify(_audit.stream(conn))
+            return verify(_audit.stream(conn), anchor=expected)
 
     def audit_entries(
         self,
