@@ -7,13 +7,13 @@ import re
 
 from trailmark.store._validate import MAX_NAME
 
-_NOT_IN_NAME = re.compile(r"[\s@]+")
+_NOT_IN_NAME = re.compile(r"[\s@\x00]+")
 _NOT_IN_TYPE = re.compile(r"[^A-Za-z0-9_\-]+")
 MAX_TYPE = 100
 
 
 def node_name(text: str) -> str:
-    """A valid node name: spaces and '@' become '_', no leading ':' or '/', long names shortened.
+    """A valid node name: spaces, NUL and '@' become '_', no leading ':' or '/', long names shortened.
 
     A shortened name keeps a digest of the whole text, so two long names stay apart.
     """
