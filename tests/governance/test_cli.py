@@ -6,8 +6,11 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import Connection
 
 import trailmark as tm
 from tests.governance.conftest import assert_one_line_error, digest
@@ -83,10 +86,17 @@ def test_classify_reveal_purge_gc(cli, store_uri, secret_key):
     assert "nothing older than 180d" in cli("gc", "--older-than", "180d", uri=store_uri).stdout  # purged already
 
 
-def store_engine(uri: str):
+@contextmanager
+def store_engine(uri: str) -> Iterator[Connection]:
+    """A transaction straight on the database, its engine disposed afterwards."""
     from trailmark.store.sql import _session
 
-    return _session.make_engine(uri).begin()
+    engine = _session.make_engine(uri)
+    try:
+        with engine.begin() as conn:
+            yield conn
+    finally:
+        engine.dispose()
 
 
 def test_server_with_auth_required_asks_for_a_token_before_any_user_exists(cli, tmp_path, store_uri):
