@@ -104,3 +104,10 @@ def test_an_encrypted_form_cannot_be_forged_and_the_wire_form_is_encrypted(sql_s
     a = sql_store.log_artifact("Dataset", "d", digest=digest(2), properties={"k": wire})
     assert a.properties == {"k": "***"} and sql_store.reveal(a, "properties.k") == "over-http"
     assert repr(tm.Sensitive("x")) == "Sensitive('***')"
+
+
+def test_other_values_still_digest_as_json(sql_store, no_key):
+    np = pytest.importorskip("numpy")
+    first = sql_store.log_artifact("Dataset", "n", properties={"rows": np.int64(3), "mean": np.float32(0.5)})
+    again = sql_store.log_artifact("Dataset", "n", properties={"rows": 3, "mean": 0.5})
+    assert first.properties == {"rows": 3, "mean": 0.5} and again.id == first.id

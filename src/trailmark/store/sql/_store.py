@@ -138,10 +138,11 @@ class SqlStore(GovernedStore, ProtectedStore, StoreBase):
         """
         _validate.type_name(type)
         _validate.node_name(name)
-        props = _validate.json_object(seal(properties, "properties")[0], "properties")
+        plain = _validate.json_object(properties, "properties")  # a Sensitive value in its wire form
+        props = seal(plain, "properties")[0]
         uri = normalise_uri(uri)
         if digest is None:
-            digest = artifact_digest(uri, dict(properties or {}), read=True)
+            digest = artifact_digest(uri, plain, read=True)
         _validate.digest(digest)
 
         def work(conn: Connection) -> tuple[Artifact, bool]:
