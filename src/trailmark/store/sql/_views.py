@@ -24,7 +24,7 @@ def project_view(store: SqlStore, project: str, *, actor: str, create: bool = Fa
     Raises NotFoundError for an unknown project unless ``create`` (then it is made).
     Closing a view closes the shared engine: close only the store it came from.
     """
-    _validate.node_name(project, "project")
+    _validate.project_name(project)
 
     if create:
         acting = copy.copy(store)
