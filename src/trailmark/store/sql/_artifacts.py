@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, func, select, text
 
 from trailmark.entities import Artifact
 from trailmark.governance._sensitive import mask
@@ -58,11 +58,13 @@ def insert_artifact(
 ) -> tuple[Artifact, bool]:
     """Log content into its series: the existing version for a known digest, else N+1.
 
-    Returns the artifact and whether it was created. A concurrent writer that takes the
-    same version number makes the insert fail on the series' unique key; the caller's
-    transaction is then retried and finds either the other version or the digest.
+    Returns the artifact and whether it was created. Writers of one series take turns: on
+    SQLite the write transaction already holds the database lock, on PostgreSQL a
+    transaction-level advisory lock on the series does. The series' unique keys stay as the
+    last guard: a clash there reruns the transaction, which then finds the other version.
     """
     series = (artifacts.c.project_id == project_id, artifacts.c.type == type, artifacts.c.name == name)
+    _lock_series(conn, project_id, type, name)
     existing = load_artifacts(conn, *series, artifacts.c.digest == digest)
     if existing:
         return existing[0], False
@@ -83,3 +85,12 @@ def insert_artifact(
         )
     )
     return load_artifact(conn, node_id), True
+
+
+def _lock_series(conn: Connection, project_id: int, type: str, name: str) -> None:
+    """On PostgreSQL, wait for other writers of this series until this transaction ends."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:series, 0))"),
+            {"series": f"artifact-series:{project_id}:{type}:{name}"},
+        )

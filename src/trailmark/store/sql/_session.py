@@ -9,6 +9,7 @@ violation caused by a concurrent writer is retried with fresh data.
 from __future__ import annotations
 
 import logging
+import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -97,7 +98,7 @@ def write(engine: Engine, work: Callable[[Connection], T]) -> T:
                     return work(conn)
         except _Retry as retry:
             _logger.debug("write retried (attempt %d): %s", attempt + 1, retry.__cause__)
-            time.sleep(0.005 * (attempt + 1))
+            time.sleep(random.uniform(0, 0.01 * 2**attempt))  # jittered backoff
             last = retry.__cause__
     raise ConflictError(f"write kept clashing with concurrent writers: {last}") from last
 
