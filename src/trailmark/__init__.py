@@ -23,6 +23,7 @@ from trailmark.errors import (
     AmbiguousReferenceError,
     AuthenticationError,
     ConflictError,
+    DataValidationError,
     FilterSyntaxError,
     NotFoundError,
     PermissionDeniedError,
@@ -33,7 +34,7 @@ from trailmark.errors import (
 from trailmark.governance import Sensitive
 from trailmark.lineage import Lineage
 from trailmark.store import Store
-from trailmark.tracking import Run, active_store, connect, run, step
+from trailmark.tracking import Run, active_store, autolog, connect, evaluate, run, step, validate
 
 __version__ = "0.1.0"
 
@@ -44,6 +45,7 @@ __all__ = [
     "AuthenticationError",
     "ConflictError",
     "Context",
+    "DataValidationError",
     "Edge",
     "EdgeKind",
     "Event",
@@ -62,7 +64,10 @@ __all__ = [
     "TrailmarkError",
     "ValidationError",
     "active_store",
+    "autolog",
     "connect",
+    "evaluate",
     "run",
     "step",
+    "validate",
 ]

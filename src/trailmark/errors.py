@@ -4,7 +4,8 @@
 
     TrailmarkError                      code="error"            500
     ├── ValidationError (ValueError)    code="invalid"          400
-    │   └── FilterSyntaxError           code="filter_syntax"    400   (carries line/column)
+    │   ├── FilterSyntaxError           code="filter_syntax"    400   (carries line/column)
+    │   └── DataValidationError         code="data_invalid"     422   (carries the report)
     ├── NotFoundError (LookupError)     code="not_found"        404
     ├── AmbiguousReferenceError         code="ambiguous_ref"    400   (lists candidates)
     ├── ConflictError                   code="conflict"         409
@@ -48,6 +49,17 @@ class FilterSyntaxError(ValidationError):
         super().__init__(message)
         self.line = line
         self.column = column
+
+
+class DataValidationError(ValidationError):
+    """Data failed the checks of a Validate step; ``report`` holds every check and figure."""
+
+    code = "data_invalid"
+    http_status = 422
+
+    def __init__(self, message: str, *, report: dict | None = None) -> None:
+        super().__init__(message)
+        self.report = report or {}
 
 
 class NotFoundError(TrailmarkError, LookupError):
@@ -102,6 +114,7 @@ ERRORS_BY_CODE: dict[str, type[TrailmarkError]] = {
         TrailmarkError,
         ValidationError,
         FilterSyntaxError,
+        DataValidationError,
         NotFoundError,
         AmbiguousReferenceError,
         ConflictError,

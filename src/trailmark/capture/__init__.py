@@ -10,6 +10,7 @@ from trailmark.capture._datasets import DatasetOptions, describe_dataset
 from trailmark.capture._description import Description
 from trailmark.capture._evaluate import classification_metrics, regression_metrics
 from trailmark.capture._models import describe_model
+from trailmark.capture._validate import validate_data
 from trailmark.capture.environment import capture_environment
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "describe_dataset",
     "describe_model",
     "regression_metrics",
+    "validate_data",
 ]

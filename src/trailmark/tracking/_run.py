@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -140,3 +140,30 @@ class Run:
             )
         self.store.link(self.execution, outputs=[artifact])
         return artifact
+
+    # -- checks -----------------------------------------------------------------------
+
+    def validate(
+        self,
+        data: Any,
+        *,
+        checks: Mapping[str, Any] | Iterable[Any],
+        name: str | None = None,
+        raise_on_failure: bool = True,
+    ) -> dict[str, Any]:
+        """Check ``data`` in a Validate step: dataset -> Validate -> Report, the dataset an input of this run.
+
+        ``checks``: ``schema``, ``max_missing``, ``ranges``, ``unique``, ``rows`` (see
+        :func:`trailmark.capture.validate_data`). A failed check fails the Validate step
+        and raises ``DataValidationError`` naming the column and the figure, unless
+        ``raise_on_failure`` is False. Returns the report.
+
+        Example:
+            >>> run.validate(df, checks={"max_missing": {"bedrooms": 0.1}}, name="housing-raw")
+        """
+        from trailmark.tracking._validate import record_validation
+
+        return record_validation(
+            self.store, data, checks, name=name if name is not None else f"{self.name}.validated",
+            parent=self, raise_on_failure=raise_on_failure,
+        )
