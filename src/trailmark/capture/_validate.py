@@ -40,7 +40,7 @@ def validate_data(data: Any, checks: Mapping[str, Any] | Iterable[Any]) -> dict[
     failures = [r["message"] for r in results if not r["passed"]]
     return {
         "passed": not failures,
-        "rows": int(len(frame)),
+        "rows": len(frame),
         "columns": int(frame.shape[1]),
         "checks": results,
         "failures": failures,

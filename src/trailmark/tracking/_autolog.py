@@ -97,7 +97,7 @@ def _subclasses(base: type) -> list[type]:
     seen: dict[type, None] = {base: None}
     stack = [base]
     while stack:
-        for sub in stack.pop().__subclasses__():
+        for sub in stack.pop().__subclasses__():  # type: ignore[var-annotated]
             if sub not in seen:
                 seen[sub] = None
                 stack.append(sub)
@@ -140,7 +140,7 @@ def _install_hook(base: type) -> None:
         if previous is not None:
             previous.__get__(None, cls)(**kwargs)
         else:
-            super(base, cls).__init_subclass__(**kwargs)  # type: ignore[misc]
+            super(base, cls).__init_subclass__(**kwargs)  # type: ignore[arg-type,misc]
         with _lock:
             if _settings is not None:
                 _patch(cls)
@@ -184,9 +184,9 @@ def _logged_fit(fit: Any, estimator: Any, args: tuple, kwargs: dict, settings: _
     if run is not None:
         return _fit_in_run(run, fit, estimator, args, kwargs, settings)
     try:
-        own = active_store().run(f"fit-{type(estimator).__name__}", type="Train")
+        own = active_store().run(f"fit-{type(estimator).__name__}", type="Train")  # type: ignore[attr-defined]
         own.__enter__()
-    except Exception:  # noqa: BLE001 - no store must not mean no fit
+    except Exception:  # no store must not mean no fit
         _logger.warning("autolog: could not start a run for %s.fit; fitting without logging",
                         type(estimator).__name__, exc_info=True)
         return fit(estimator, *args, **kwargs)
@@ -202,7 +202,7 @@ def _logged_fit(fit: Any, estimator: Any, args: tuple, kwargs: dict, settings: _
 def _close(run: Any, exc: BaseException | None) -> None:
     try:
         run.__exit__(type(exc) if exc is not None else None, exc, exc.__traceback__ if exc is not None else None)
-    except Exception:  # noqa: BLE001
+    except Exception:  # a run that cannot end must not change the fit's outcome
         _logger.warning("autolog: could not end run %r", run.name, exc_info=True)
 
 
@@ -229,7 +229,7 @@ def _fit_in_run(run: Any, fit: Any, estimator: Any, args: tuple, kwargs: dict, s
 def _safely(what: str, action: Any, *args: Any) -> None:
     try:
         action(*args)
-    except Exception:  # noqa: BLE001 - logging must never break the user's fit
+    except Exception:  # logging must never break the user's fit
         _logger.warning("autolog: could not %s; the fit itself is unaffected", what, exc_info=True)
 
 
