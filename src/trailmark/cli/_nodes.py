@@ -1,4 +1,4 @@
-"""``show``, ``lineage`` and ``export``: one node and the graph around it."""
+"""``show``, ``lineage``, ``export`` and ``reproduce``: one node and the graph around it."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from typing import Annotated
 import typer
 
 from trailmark.cli._app import app, open_store
-from trailmark.cli._protect import print_governance
+from trailmark.cli._card import card_panel, recipe_panel
 from trailmark.cli._openlineage import print_run_events
+from trailmark.cli._protect import print_governance
 from trailmark.cli._render import console, node_table, print_json
-from trailmark.entities import Execution
+from trailmark.entities import Artifact, Execution
 from trailmark.lineage._render import to_tree
+from trailmark.registry import model_card
+from trailmark.reproduce import recipe
 
 
 class GraphFormat(str, enum.Enum):
@@ -36,13 +39,15 @@ def show(
     ref: Annotated[str, typer.Argument(help="dataset:NAME[@VERSION], model:NAME@ALIAS, exec:ID, sha256:PREFIX or an id.")],
     format: Annotated[ShowFormat | None, typer.Option("--format", help="json instead of a table.")] = None,
 ) -> None:
-    """Show one artifact or execution. In Python: store.get(REF)."""
+    """Show one artifact or execution; a model also shows how it was built. In Python: store.get(REF)."""
     with open_store() as store:
         node = store.get(ref)
         if format is ShowFormat.json:
             print_json(node)
             return
         console.print(node_table(node))
+        if _is_model(node):
+            console.print(card_panel(model_card(store, node)))
         if isinstance(node, Execution):
             latest = store.latest_metrics(node)
             if latest:
@@ -83,7 +88,7 @@ def export(
         ExportFormat, typer.Option("--format", help="json, or openlineage: an execution as RunEvents, one per line.")
     ] = ExportFormat.json,
 ) -> None:
-    """Export a node with its metrics, tags and one level of lineage each way, as JSON."""
+    """Export a node with its metrics, tags and one level of lineage each way, as JSON; a model adds its card."""
     with open_store() as store:
         if format is ExportFormat.openlineage:
             print_run_events(store, ref)
@@ -93,4 +98,27 @@ def export(
         document = {"node": node, "tags": store.tags(node), "lineage": graph.to_dict()}
         if isinstance(node, Execution):
             document["metrics"] = store.metrics(node)
+        if _is_model(node):
+            document.update(model_card(store, node))
     print_json(document)
+
+
+@app.command()
+def reproduce(
+    ref: Annotated[str, typer.Argument(help="model:NAME@ALIAS, any artifact ref (its producing run) or exec:ID.")],
+    format: Annotated[ShowFormat | None, typer.Option("--format", help="json instead of a readable recipe.")] = None,
+) -> None:
+    """What it takes to rebuild: code commit, Python, packages, input data, params, seeds.
+
+    In Python: trailmark.reproduce.recipe(store, REF).
+    """
+    with open_store() as store:
+        found = recipe(store, ref)
+    if format is ShowFormat.json:
+        print_json(found)
+    else:
+        console.print(recipe_panel(found))
+
+
+def _is_model(node: object) -> bool:
+    return isinstance(node, Artifact) and node.type == "Model"
