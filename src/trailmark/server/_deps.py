@@ -8,6 +8,7 @@ whether it reads, writes or administers.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -55,44 +56,29 @@ def _view(request: Request, project: str, actor: Actor) -> SqlStore:
     return project_view(request.app.state.store, project, actor=actor.name)
 
 
-def read_store(
-    request: Request,
-    actor: Annotated[Actor, Depends(current_actor)],
-    project: Annotated[str, Depends(project_name)],
-) -> SqlStore:
-    """The store, for a caller allowed to read ``project``."""
-    _auth.require(request, project, Role.VIEWER)
-    return _view(request, project, actor)
+def _store_for(needed: Callable[[], Role], doc: str) -> Callable[..., SqlStore]:
+    """A dependency giving the store to a caller who holds the role ``needed()`` in the project."""
+
+    def dependency(
+        request: Request,
+        actor: Annotated[Actor, Depends(current_actor)],
+        project: Annotated[str, Depends(project_name)],
+    ) -> SqlStore:
+        _auth.require(request, project, needed())
+        return _view(request, project, actor)
+
+    dependency.__doc__ = doc
+    return dependency
 
 
-def write_store(
-    request: Request,
-    actor: Annotated[Actor, Depends(current_actor)],
-    project: Annotated[str, Depends(project_name)],
-) -> SqlStore:
-    """The store, for a caller allowed to write to ``project``."""
-    _auth.require(request, project, Role.EDITOR)
-    return _view(request, project, actor)
-
-
-def admin_store(
-    request: Request,
-    actor: Annotated[Actor, Depends(current_actor)],
-    project: Annotated[str, Depends(project_name)],
-) -> SqlStore:
-    """The store, for a caller allowed to administer ``project`` (members, classify, reveal, purge)."""
-    _auth.require(request, project, Role.ADMIN)
-    return _view(request, project, actor)
-
-
-def reveal_store(
-    request: Request,
-    actor: Annotated[Actor, Depends(current_actor)],
-    project: Annotated[str, Depends(project_name)],
-) -> SqlStore:
-    """The store, for a caller allowed to decrypt sensitive values in ``project`` (admin, or as configured)."""
-    _auth.require(request, project, _auth.reveal_role())
-    return _view(request, project, actor)
+read_store = _store_for(lambda: Role.VIEWER, "The store, for a caller allowed to read ``project``.")
+write_store = _store_for(lambda: Role.EDITOR, "The store, for a caller allowed to write to ``project``.")
+admin_store = _store_for(
+    lambda: Role.ADMIN, "The store, for a caller allowed to administer ``project`` (members, classify, reveal, purge)."
+)
+reveal_store = _store_for(
+    _auth.reveal_role, "The store, for a caller allowed to decrypt sensitive values in ``project`` (admin, or as configured)."
+)
 
 
 Reader = Annotated[SqlStore, Depends(read_store)]
