@@ -31,14 +31,16 @@ console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.from_json:
-        report = json.loads(Path(args.from_json).read_text())
+        results_file = Path(args.from_json)
+        report = json.loads(results_file.read_text())
     else:
         report = _measure(args)
-        console.print(f"results: {_report.write_json(report, args.out)}")
+        results_file = _report.write_json(report, args.out)
+        console.print(f"results: {results_file}")
     _report.show(report, console)
     docs = _docs_path(args)
     if docs is not None:
-        for path in _report.write_docs(report, docs, docs.parent / "bench"):
+        for path in _report.write_docs(report, docs, docs.parent / "bench", _report.notes_for(results_file)):
             console.print(f"wrote {path}")
     return 0
 
@@ -57,7 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--docs", default=None,
                         help="Markdown page to write, charts beside it in bench/ "
                              "(default: docs/benchmarks.md in full mode, none with --quick)")
-    parser.add_argument("--from-json", help="report an earlier results file instead of measuring")
+    parser.add_argument("--from-json", help="report an earlier results file instead of measuring "
+                                            "(findings kept in <date>.notes.md beside it end the page)")
     return parser
 
 
@@ -89,6 +92,7 @@ def _measure(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory(prefix="trailmark-bench-") as tmp, \
             open_backends(backends, Path(tmp)) as opened:
         skipped.update(opened.skipped)
+        machine = _machine.describe(opened.postgres_url)
         context = Context(sizes, opened, Path(tmp))
         for round_ in range(1, args.rounds + 1):
             for workload in args.workloads:
@@ -100,7 +104,8 @@ def _measure(args: argparse.Namespace) -> dict:
                     console.print_exception()
                     skipped[f"trailmark {workload}"] = f"{type(exc).__name__}: {exc}"
                 results += _run_anchors(args.anchors, workload, sizes, Path(tmp) / f"round-{round_}", skipped)
-        machine = _machine.describe(opened.postgres_url)
+    if _machine.commit() != machine["commit"]:
+        machine["commit_at_end"] = _machine.commit()  # someone committed to src/ while this ran
     measured = {r.tool for r in results}
     return _report.build(
         merge(results),

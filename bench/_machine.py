@@ -26,7 +26,7 @@ def describe(postgres_url: str | None = None) -> dict[str, Any]:
         "sqlite": sqlite3.sqlite_version,
         "postgresql": _postgres_version(postgres_url) if postgres_url else None,
         "packages": {name: _version(name) for name in PACKAGES},
-        "commit": _commit(),
+        "commit": commit(),
     }
 
 
@@ -68,7 +68,7 @@ def _postgres_version(url: str) -> str:
         engine.dispose()
 
 
-def _commit() -> str:
+def commit() -> str:
     """The commit measured, marked "+local changes" when the work tree differs from it."""
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()

@@ -7,18 +7,19 @@ from typing import Any
 
 from bench import _table
 from bench._result import Result
+from bench._targets import ANCHOR_NAMES
 from bench.workloads import TITLES
-
-NOTES = Path(__file__).resolve().parent / "NOTES.md"
 
 REPRODUCE = """\
 pip install -e '.[all,bench]'
-# full mode, with the anchors (first use creates bench/.venvs/mlflow and bench/.venvs/mlmd):
-python -m bench --out bench/results --docs docs/benchmarks.md
+# full mode, with the anchors (first use creates bench/.venvs/mlflow and bench/.venvs/mlmd),
+# every workload twice with the samples pooled (about an hour here):
+python -m bench --rounds 2 --out bench/results --docs docs/benchmarks.md
 # quick mode, Trailmark alone on SQLite (what CI runs; under 3 minutes):
 python -m bench --quick --anchors none --out /tmp/bench
 # one workload, or some backends: --workloads W2,W3 --backends sqlite,postgresql
-# redraw this page and its charts from a results file: --from-json bench/results/DATE.json"""
+# redraw this page and its charts from a results file: --from-json bench/results/DATE.json
+# (findings about a run, kept in bench/results/DATE.notes.md, end the page)"""
 
 HOW = {
     "W1": """\
@@ -80,8 +81,8 @@ DETAILS = {
 }
 
 
-def page(report: dict[str, Any], charts: dict[str, str]) -> str:
-    """The whole page."""
+def page(report: dict[str, Any], charts: dict[str, str], notes: Path | None = None) -> str:
+    """The whole page; ``notes``, a Markdown file of findings about this run, ends it."""
     results = [Result.from_json(item) for item in report["results"]]
     parts = [_intro(report), _targets(report["verdicts"]), _machine(report), "## Reproduce\n\n```sh\n"
              + REPRODUCE + f"\n```\n\nThis run: `{report['command']}`\n"]
@@ -89,21 +90,22 @@ def page(report: dict[str, Any], charts: dict[str, str]) -> str:
         if any(r.workload == workload for r in results):
             parts.append(_workload(results, workload, title, charts.get(workload)))
     parts.append(_not_measured(report))
-    if NOTES.exists():
-        parts.append(NOTES.read_text().strip() + "\n")
+    if notes is not None and notes.exists():
+        parts.append(notes.read_text().strip() + "\n")
     return "\n".join(parts)
 
 
 def _intro(report: dict[str, Any]) -> str:
-    anchors = ", ".join(f"{name} {version}" for name, version in report["anchors"].items()) or "no anchor"
+    anchors = ", ".join(f"{ANCHOR_NAMES[name]} {version}" for name, version in report["anchors"].items())
     return f"""# Benchmarks
 
-Trailmark measured beside the tools users would otherwise pick ({anchors}), on one machine
-in one run of `python -m bench` ({report['date']}, {report['mode']} mode). Each figure is
-the median of repeated samples, and latencies give their 95th percentile too. The machine
-is shared and has two cores, so read the ratios rather than the absolute figures. *x MLflow*
-and *x ML Metadata* say how many times faster Trailmark is (rate over rate, or latency
-under latency): above 1, Trailmark is faster. Raw samples: `bench/results/{report['date']}.json`.
+Trailmark measured beside the tools users would otherwise pick ({anchors or 'no anchor'}), on
+one machine in one run of `python -m bench` ({report['date']}, {report['mode']} mode). Each
+figure is the median of repeated samples, and latencies give their 95th percentile too. The
+machine is shared and has two cores, so read the ratios rather than the absolute figures.
+*x MLflow* and *x ML Metadata* say how many times faster Trailmark is (rate over rate, or
+latency under latency): above 1, Trailmark is faster. Raw samples:
+`bench/results/{report['date']}.json`.
 """
 
 
@@ -121,14 +123,15 @@ def _targets(verdicts: list[dict[str, Any]]) -> str:
 def _machine(report: dict[str, Any]) -> str:
     m = report["machine"]
     packages = ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v)
-    anchors = "; ".join(f"{k} {v} (SQLite, own venv)" for k, v in report["anchors"].items()) or "none"
+    anchors = "; ".join(f"{ANCHOR_NAMES[k]} {v} (SQLite, own venv)" for k, v in report["anchors"].items()) or "none"
     loads = [entry["loadavg_1m"] for entry in report["load"]]
+    at_end = f" ({m['commit_at_end']} by the end of the run)" if m.get("commit_at_end") else ""
     return f"""## Machine
 
 - CPU: {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), {m['memory_gib']} GiB memory
 - OS: {m['os']}
 - Python {m['python']}, SQLite {m['sqlite']}, PostgreSQL {m['postgresql'] or 'not used'}
-- Trailmark at commit {m['commit']}; {packages}
+- Trailmark at commit {m['commit']}{at_end}; {packages}
 - Anchors: {anchors}
 - Rounds: {report['rounds']}; load average (1 min) at the start of each workload: {min(loads):.1f} to
   {max(loads):.1f} on {m['cores']} cores, from the other work sharing the machine
@@ -184,6 +187,9 @@ def _value(key: str, value: Any) -> str:
 
 
 def _not_measured(report: dict[str, Any]) -> str:
-    lines = ["## Not measured", "", "- MLflow has no lineage graph (W3); neither anchor is run in W5."]
+    lines = ["## Not measured", "",
+             "- MLflow has no lineage graph (W3); neither anchor is run in W5.",
+             "- The anchors run on SQLite only: MLflow on PostgreSQL (the issue quotes 44 ms for its search)",
+             "  is not measured here."]
     lines += [f"- {name}: {reason}" for name, reason in report.get("skipped", {}).items()]
     return "\n".join(lines) + "\n"

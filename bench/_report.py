@@ -36,8 +36,13 @@ def write_json(report: dict[str, Any], out: Path) -> Path:
     return path
 
 
-def write_docs(report: dict[str, Any], docs: Path, charts: Path) -> list[Path]:
-    """The Markdown page and one chart per workload; the files written."""
+def notes_for(results_file: Path) -> Path:
+    """Where hand-kept findings about a results file live: ``<date>.notes.md`` beside it."""
+    return results_file.with_suffix(".notes.md")
+
+
+def write_docs(report: dict[str, Any], docs: Path, charts: Path, notes: Path) -> list[Path]:
+    """The Markdown page (ending with ``notes`` if that file exists) and one chart per workload."""
     results = results_of(report)
     drawn = {}
     for workload, title in TITLES.items():
@@ -45,7 +50,7 @@ def write_docs(report: dict[str, Any], docs: Path, charts: Path) -> list[Path]:
         if path is not None:
             drawn[workload] = path
     docs.parent.mkdir(parents=True, exist_ok=True)
-    docs.write_text(_markdown.page(report, {w: _relative(p, docs.parent) for w, p in drawn.items()}))
+    docs.write_text(_markdown.page(report, {w: _relative(p, docs.parent) for w, p in drawn.items()}, notes))
     return [docs, *drawn.values()]
 
 

@@ -85,14 +85,14 @@ def w1(sizes: Sizes, workdir: Path) -> list[Result]:
         return sizes.mlflow_batched_points
 
     return [
-        _result("W1", "runs", "runs/s", rates(runs, sizes.repeats), f"{sizes.runs} runs",
+        _result("W1", "runs", "runs/s", rates(runs, sizes.repeats), f"{sizes.runs:,} runs",
                 note="metrics with log_batch; model with create_external_model (metadata only)"),
         _result("W1", "points_single", "points/s", rates(single(True), sizes.repeats),
-                f"{sizes.mlflow_single_points} calls", note="mlflow.log_metric, synchronous (the default)"),
+                f"{sizes.mlflow_single_points:,} calls", note="mlflow.log_metric, synchronous (the default)"),
         _result("W1", "points_single_async", "points/s", rates(single(False), sizes.repeats),
-                f"{sizes.mlflow_single_points} calls", note="mlflow.log_metric(synchronous=False), flushed"),
+                f"{sizes.mlflow_single_points:,} calls", note="mlflow.log_metric(synchronous=False), flushed"),
         _result("W1", "points_batched", "points/s", rates(batched, sizes.repeats),
-                f"{sizes.mlflow_batched_points} points", note="MlflowClient.log_batch, 1,000 per call"),
+                f"{sizes.mlflow_batched_points:,} points", note="MlflowClient.log_batch, 1,000 per call"),
     ]
 
 

@@ -59,7 +59,7 @@ def _measure(store: Any, backend: str, ctx: Context) -> list[Result]:
 
     run_rates = rates(runs, sizes.repeats)
     return [
-        result("W1", "runs", backend, "runs/s", run_rates, f"{sizes.runs} runs",
+        result("W1", "runs", backend, "runs/s", run_rates, f"{sizes.runs:,} runs",
                note="store.run: params, 5 set_tag, log_input(DataFrame), 300 log_metric, log_model",
                extra={"points_per_s": [r * POINTS_PER_RUN for r in run_rates]}),
         result("W1", "points_single", backend, "points/s", rates(single, sizes.repeats),

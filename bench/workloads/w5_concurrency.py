@@ -37,7 +37,7 @@ def measure(ctx: Context) -> list[Result]:
                 errors = [t for race in tallies for t in race if t.errors]
                 results.append(result(
                     "W5", f"{count} writer" + "s" * (count > 1), backend, "writes/s", [_rate(race) for race in tallies],
-                    f"{ctx.sizes.writes_per_writer} writes each",
+                    f"{ctx.sizes.writes_per_writer:,} writes each",
                     note="processes, each its own store; a write is one acknowledged call",
                     extra={"errors": sum(t.errors for t in errors),
                            "first_error": errors[0].first_error if errors else None},
