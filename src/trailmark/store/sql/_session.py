@@ -40,7 +40,9 @@ def make_engine(uri: str) -> Engine:
     if backend == "postgresql":
         if url.drivername in ("postgresql", "postgres"):
             url = url.set(drivername="postgresql+psycopg")
-        return _create(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        # No server-side prepared statements: after five runs PostgreSQL would switch a search
+        # to a generic plan that ignores the bound values (3.5 ms -> 56 ms measured).
+        return _create(url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args={"prepare_threshold": None})
     if backend == "sqlite":
         engine = _create(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
         _configure_sqlite(engine)
