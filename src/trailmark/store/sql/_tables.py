@@ -95,6 +95,8 @@ artifacts = Table(
     Column("properties", Json, nullable=False),
     Column("created_at", When, nullable=False),
     Column("created_by", String(200)),
+    Column("lifecycle", String(10), nullable=False, server_default="active"),  # active | deleted
+    Column("description", Text),
     UniqueConstraint("project_id", "type", "name", "version", name="uq_artifacts_series_version"),
     UniqueConstraint("project_id", "type", "name", "digest", name="uq_artifacts_series_digest"),
     Index("ix_artifacts_name", "project_id", "name", "version"),
@@ -126,6 +128,16 @@ executions = Table(
     Column("resources", Json, nullable=False),
     Column("error", Text),
     Column("created_by", String(200)),
+    # lifecycle (migration 0003): uid is random and never changes; parent_id names the run
+    # this one is nested in (checked by the store: no foreign key, see the migration).
+    Column("uid", String(32), nullable=False),
+    Column("parent_id", Id),
+    Column("lifecycle", String(10), nullable=False, server_default="active"),  # active | deleted
+    Column("description", Text),
+    Column("heartbeat_at", When),
+    Index("ix_executions_uid", "uid", unique=True),
+    Index("ix_executions_parent", "parent_id"),
+    Index("ix_executions_heartbeat", "status", "heartbeat_at"),
     Index("ix_executions_started", "project_id", "started_at"),
     Index("ix_executions_name", "project_id", "name"),
     Index("ix_executions_type", "project_id", "type", "started_at"),
