@@ -49,6 +49,8 @@ class Artifact:
     properties: dict[str, Any]
     created_at: datetime
     created_by: str | None = None
+    lifecycle: str = "active"  # "active" | "deleted" (soft delete: store.delete / store.restore)
+    description: str | None = None  # a note, changed by store.set_description (audited, not a version)
 
     @property
     def ref(self) -> str:
@@ -74,6 +76,11 @@ class Execution:
     resources: dict[str, Any] = dataclasses.field(default_factory=dict)
     error: str | None = None
     created_by: str | None = None
+    uid: str = ""  # 32 lower-case hex digits, random, unique across stores; never changes (``run:<uid>``)
+    parent_id: int | None = None  # the execution this one is nested in
+    lifecycle: str = "active"  # "active" | "deleted"
+    description: str | None = None
+    heartbeat_at: datetime | None = None  # last sign of life of a RUNNING execution
 
     @property
     def ref(self) -> str:
@@ -180,7 +187,7 @@ def to_dict(entity: Any) -> dict[str, Any]:
     return data
 
 
-_DATETIME_FIELDS = {"created_at", "started_at", "ended_at", "timestamp", "set_at"}
+_DATETIME_FIELDS = {"created_at", "started_at", "ended_at", "timestamp", "set_at", "heartbeat_at"}
 _ENUM_FIELDS = {"status": Status, "kind": EdgeKind}
 
 

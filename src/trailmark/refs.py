@@ -2,7 +2,8 @@
 
 ``dataset:housing-raw@3`` (a version), ``dataset:housing-raw`` (the latest),
 ``model:house-price-rf@production`` (an alias), ``exec:42``, ``sha256:1a2b3c4d`` (a digest
-prefix of 8 or more hex digits) and a bare id such as ``42``.
+prefix of 8 or more hex digits), a bare id such as ``42``, and a run's uid: ``run:<uid>`` or
+the bare 32 hex digits.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import re
 from trailmark.errors import ValidationError
 
 _HEX = re.compile(r"^[0-9a-f]+$")
+_UID = re.compile(r"^[0-9a-fA-F]{32}$")
 _NAME = re.compile(r"^[^\s@]+$")
 _TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 MIN_DIGEST_PREFIX = 8
 MAX_ID = 2**63 - 1  # ids are BIGINT
 MAX_VERSION = 2**31 - 1  # versions are INTEGER
 
-_FORMS = "TYPE:NAME[@VERSION|@ALIAS], exec:ID, sha256:HEX (8+ digits) or a bare id"
+_FORMS = "TYPE:NAME[@VERSION|@ALIAS], exec:ID, run:UID, sha256:HEX (8+ digits), a bare id or a bare uid"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,7 +62,17 @@ class IdRef:
         return str(self.id)
 
 
-Reference = ArtifactRef | ExecutionRef | DigestRef | IdRef
+@dataclasses.dataclass(frozen=True)
+class UidRef:
+    """A run by its uid (``execution.uid``): 32 lower-case hex digits."""
+
+    uid: str
+
+    def __str__(self) -> str:
+        return f"run:{self.uid}"
+
+
+Reference = ArtifactRef | ExecutionRef | DigestRef | IdRef | UidRef
 
 
 def parse_ref(text: str) -> Reference:
@@ -73,6 +85,8 @@ def parse_ref(text: str) -> Reference:
     if not isinstance(text, str):
         raise ValidationError(f"a reference must be text, got {type(text).__name__}")
     text = text.strip()
+    if _UID.match(text):  # before ids: 32 digits are past any id, so they can only be a uid
+        return UidRef(text.lower())
     if _digits(text):
         return IdRef(_whole(text, MAX_ID, text, "an id"))
     head, sep, rest = text.partition(":")
@@ -83,6 +97,8 @@ def parse_ref(text: str) -> Reference:
         if not _digits(rest):
             raise ValidationError(f"cannot read reference {text!r}: an execution id is a number, as in exec:42")
         return ExecutionRef(_whole(rest, MAX_ID, text, "an execution id"))
+    if kind == "run" and _UID.match(rest):
+        return UidRef(rest.lower())
     if kind == "sha256":
         prefix = rest.lower()
         if not _HEX.match(prefix) or len(prefix) < MIN_DIGEST_PREFIX or len(prefix) > 64:

@@ -300,3 +300,9 @@ def test_importing_capture_imports_no_framework() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_string_column_without_repeated_values_has_no_top_values() -> None:
+    # pyarrow refuses select_k_unstable(k=0): a column whose values never repeat once crashed here
+    properties = describe_dataset(pd.DataFrame({"id": ["a", "b", "c"], "x": [1, 2, 3]})).properties
+    assert properties["categorical"]["id"] == {"cardinality": 3, "top": []}

@@ -169,10 +169,12 @@ class CategoricalSummary:
         if self._top:
             table = pa.table({"value": values, "count": counts}).filter(pc.greater_equal(counts, 2))
             keys = [("count", "descending"), ("value", "ascending")]
-            best = table.take(pc.select_k_unstable(table, k=min(self._top, table.num_rows), sort_keys=keys))
-            best = best.sort_by(keys)
-            top = zip(best.column("value").to_pylist(), best.column("count").to_pylist())
-            out["top"] = [[_label(value), count] for value, count in top]
+            out["top"] = []
+            if table.num_rows:  # select_k_unstable refuses k=0 (no value repeats) on some pyarrow versions
+                best = table.take(pc.select_k_unstable(table, k=min(self._top, table.num_rows), sort_keys=keys))
+                best = best.sort_by(keys)
+                top = zip(best.column("value").to_pylist(), best.column("count").to_pylist())
+                out["top"] = [[_label(value), count] for value, count in top]
         return out
 
 

@@ -30,6 +30,8 @@ def to_artifact(row: Any) -> Artifact:
         properties=mask(m["properties"]),
         created_at=m["created_at"],
         created_by=m["created_by"],
+        lifecycle=m["lifecycle"],
+        description=m["description"],
     )
 
 

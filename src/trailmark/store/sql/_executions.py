@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +38,11 @@ def to_execution(row: Any) -> Execution:
         resources=m["resources"],
         error=m["error"],
         created_by=m["created_by"],
+        uid=m["uid"],
+        parent_id=m["parent_id"],
+        lifecycle=m["lifecycle"],
+        description=m["description"],
+        heartbeat_at=m["heartbeat_at"],
     )
 
 
@@ -67,7 +73,10 @@ def insert_execution(
     environment_id: int | None,
     actor: str | None,
     now: datetime,
+    parent_id: int | None = None,
+    uid: str | None = None,
 ) -> int:
+    """Insert a RUNNING execution (its heartbeat starts now); ``uid`` defaults to a random one."""
     node_id = conn.execute(nodes.insert().values(kind="execution").returning(nodes.c.id)).scalar_one()
     conn.execute(
         executions.insert().values(
@@ -82,10 +91,18 @@ def insert_execution(
             started_at=now,
             resources={},
             created_by=actor,
+            uid=uid or new_uid(),
+            parent_id=parent_id,
+            heartbeat_at=now,
         )
     )
     write_param_index(conn, node_id, params_)
     return node_id
+
+
+def new_uid() -> str:
+    """A run's uid: 128 random bits as 32 lower-case hex digits."""
+    return uuid.uuid4().hex
 
 
 def add_params(conn: Connection, execution_id: int, new: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Connection, func, literal, select, union_all
 
 from trailmark.errors import AmbiguousReferenceError, NotFoundError
-from trailmark.refs import ArtifactRef, DigestRef, ExecutionRef, IdRef, Reference, format_ref
+from trailmark.refs import ArtifactRef, DigestRef, ExecutionRef, IdRef, Reference, UidRef, format_ref
 from trailmark.store.sql._tables import alias_moves, artifacts, executions
 
 _MAX_CANDIDATES = 10
@@ -23,6 +23,13 @@ def resolve(conn: Connection, project_id: int, ref: Reference, *, at: datetime |
         ).scalar()
         if found is None:
             raise NotFoundError(f"no execution exec:{ref.id}")
+        return "execution", found
+    if isinstance(ref, UidRef):
+        found = conn.execute(
+            select(executions.c.id).where(executions.c.uid == ref.uid, executions.c.project_id == project_id)
+        ).scalar()
+        if found is None:
+            raise NotFoundError(f"no run with uid {ref.uid}")
         return "execution", found
     if isinstance(ref, DigestRef):
         return "artifact", _by_digest(conn, project_id, ref.prefix)
