@@ -44,6 +44,8 @@ class ArtifactOut(_Out):
     properties: Json
     created_at: Timestamp
     created_by: str | None
+    lifecycle: Literal["active", "deleted"] = "active"
+    description: str | None = None
     kind: Literal["artifact"]
     ref: str = Field(description="The reference of this version: dataset:NAME@VERSION.")
 
@@ -61,6 +63,11 @@ class ExecutionOut(_Out):
     resources: Json
     error: str | None
     created_by: str | None
+    uid: str = Field("", description="32 lower-case hex digits, random, never changes: run:UID names the run.")
+    parent_id: int | None = Field(None, description="The execution this one is nested in.")
+    lifecycle: Literal["active", "deleted"] = "active"
+    description: str | None = None
+    heartbeat_at: Timestamp | None = None
     kind: Literal["execution"]
     ref: str = Field(description="exec:ID")
 
