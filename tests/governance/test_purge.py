@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 import trailmark as tm
@@ -53,13 +55,12 @@ def test_purge_needs_a_reason_and_happens_once(sql_store):
     assert sql_store.tombstone(sql_store.log_artifact("Dataset", "d", digest=digest(2))) is None
 
 
-def test_retention_lists_old_unpurged_artifacts_of_a_type(sql_store, raw):
-    old = sql_store.log_artifact("Dataset", "old", digest=digest(1))
-    old_model = sql_store.log_artifact("Model", "old", digest=digest(2))
-    gone = sql_store.log_artifact("Dataset", "gone", digest=digest(3))
+def test_retention_lists_old_unpurged_artifacts_of_a_type(sql_store, store_uri):
+    with tm.connect(store_uri, clock=tm.ManualClock(datetime(2020, 1, 1))) as past:
+        old = past.log_artifact("Dataset", "old", digest=digest(1))
+        old_model = past.log_artifact("Model", "old", digest=digest(2))
+        gone = past.log_artifact("Dataset", "gone", digest=digest(3))
     sql_store.log_artifact("Dataset", "new", digest=digest(4))
-    raw("UPDATE artifacts SET created_at = :t WHERE id IN (:a, :b, :c)", t="2020-01-01 00:00:00", a=old.id,
-        b=old_model.id, c=gone.id)
     sql_store.purge(gone, reason="earlier")
     assert [a.ref for a in sql_store.retention_candidates(older_than="180d", type="Dataset")] == [old.ref]
     assert [a.ref for a in sql_store.retention_candidates(older_than="180d")] == [old.ref, old_model.ref]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 from collections.abc import Iterator
 
 import pytest
@@ -40,6 +41,10 @@ def needed(method: str, path: str) -> str | None:
     return "editor"
 
 
+def _hours_ago(hours: int) -> datetime:
+    return datetime.now(timezone.utc) - timedelta(hours=hours)
+
+
 @pytest.fixture
 def server(store_uri, monkeypatch) -> Iterator[tuple[TestClient, dict[str, str]]]:
     """A server over a store with project vision (ana admin, ed editor, vic viewer) and other (olga admin)."""
@@ -56,9 +61,8 @@ def server(store_uri, monkeypatch) -> Iterator[tuple[TestClient, dict[str, str]]
         tokens = {user: store.create_token(user).token for user in ("ana", "ed", "vic", "olga")}
         revoked = store.create_token("rex")
         store.revoke_token(revoked.id)
-        expired = store.create_token("eve", expires="1h")
-        with store.engine.begin() as conn:
-            conn.exec_driver_sql(f"UPDATE tokens SET expires_at = created_at WHERE id = '{expired.id}'")
+        with tm.connect(store_uri, project="vision", clock=tm.ManualClock(_hours_ago(2))) as past:
+            expired = past.create_token("eve", expires="1h")
         tokens.update(revoked=revoked.token, expired=expired.token, garbage="tm_nonsense", empty="")
     with TestClient(create_app(store_uri), raise_server_exceptions=False) as client:
         yield client, tokens

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from trailmark.entities import AliasMove, Artifact
@@ -59,7 +58,7 @@ class ModelRegistry:
         model = self.store.get(ref)
         if not isinstance(model, Artifact) or model.type != MODEL:
             raise ValidationError(f"{ref} is not a model: only Model artifacts are deployed")
-        deployed_at = datetime.now(timezone.utc).isoformat()
+        deployed_at = self.store.clock.now().isoformat()
         execution = self.store.start_execution(
             "Deploy", f"deploy-{model.name}", params={"model": model.ref, "endpoint": endpoint}
         )

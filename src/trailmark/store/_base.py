@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from trailmark.entities import Artifact, Execution, Metric
@@ -35,7 +35,7 @@ class StoreBase:
         timestamp: datetime | None = None,
     ) -> None:
         """Log several metrics at one step in one write."""
-        when = timestamp or datetime.now(timezone.utc)
+        when = timestamp or self.clock.now()
         step = _validate.step(step)
         points = [Metric(key, _validate.metric_value(key, v), step, when) for key, v in values.items()]
         self.log_metric_points(execution, points)  # type: ignore[attr-defined]

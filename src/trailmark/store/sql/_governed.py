@@ -7,7 +7,7 @@ user with every right; the server checks roles before it calls these (see
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from trailmark.audit import AuditEntry, AuditReport, parse_anchor, verify
@@ -20,10 +20,6 @@ from trailmark.store.sql._audit import Change
 
 if TYPE_CHECKING:
     from trailmark.store import NodeLike
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class GovernedStore:
@@ -68,7 +64,7 @@ class GovernedStore:
         """Register a user. Once any user exists, the server requires a token on every route."""
         _validate.node_name(name, "user name", max_length=_validate.MAX_SHORT_NAME)
         return self._write(
-            lambda conn: _access.add_user(conn, name, actor=self.actor, now=now()),
+            lambda conn: _access.add_user(conn, name, actor=self.actor, now=self.clock.now()),
             audit=lambda user: Change("user.add", f"user:{name}", {"name": name}, unscoped=True),
         )
 
@@ -83,9 +79,9 @@ class GovernedStore:
             user: an existing user's name.
             expires: a lifetime such as ``"30d"`` or a timedelta; None never expires.
         """
-        expires_at = now() + parse_duration(expires) if expires is not None else None
+        expires_at = self.clock.now() + parse_duration(expires) if expires is not None else None
         return self._write(
-            lambda conn: _access.create_token(conn, user, expires_at=expires_at, now=now()),
+            lambda conn: _access.create_token(conn, user, expires_at=expires_at, now=self.clock.now()),
             audit=lambda issued: Change(
                 "token.create", f"token:{issued.id}", {"user": user, "expires_at": expires_at}, unscoped=True
             ),
@@ -94,7 +90,7 @@ class GovernedStore:
     def revoke_token(self, token_id: str) -> TokenInfo:
         """Revoke a token by its id (revoking twice is harmless)."""
         return self._write(
-            lambda conn: _access.revoke_token(conn, token_id, now=now()),
+            lambda conn: _access.revoke_token(conn, token_id, now=self.clock.now()),
             audit=lambda info: Change("token.revoke", f"token:{token_id}", {"user": info.user}, unscoped=True),
         )
 
@@ -109,7 +105,7 @@ class GovernedStore:
             AuthenticationError: the token is empty, malformed, unknown, expired or revoked.
         """
         with self._read() as conn:
-            return _access.authenticate(conn, token, now=now())
+            return _access.authenticate(conn, token, now=self.clock.now())
 
     def auth_required(self) -> bool:
         """Whether the store has users (and so the server asks every caller for a token)."""
@@ -127,7 +123,7 @@ class GovernedStore:
         """Create a project (a namespace and the unit of access control); harmless if it exists."""
         _validate.project_name(name)
         self._write(
-            lambda conn: _access.add_project(conn, name, now=now()),
+            lambda conn: _access.add_project(conn, name, now=self.clock.now()),
             audit=lambda created: Change("project.add", f"project:{name}", {"name": name}, name) if created else None,
         )
         return name

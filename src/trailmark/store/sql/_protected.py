@@ -17,7 +17,6 @@ from trailmark.governance._sensitive import unseal
 from trailmark.store import _validate
 from trailmark.store.sql import _classify, _purge
 from trailmark.store.sql._audit import Change
-from trailmark.store.sql._governed import now
 from trailmark.store.sql._lineage import load_nodes
 from trailmark.store.sql._tables import artifacts, executions
 
@@ -45,7 +44,7 @@ class ProtectedStore:
 
         def work(conn) -> str:
             _, node = self._resolve(conn, ref)
-            _classify.classify(conn, node, label, propagate=propagate, actor=self.actor, now=now())
+            _classify.classify(conn, node, label, propagate=propagate, actor=self.actor, now=self.clock.now())
             return self._ref_of(conn, node)
 
         self._write(work, audit=lambda target: Change("classify", target, {"label": label, "propagate": propagate}))
@@ -61,7 +60,7 @@ class ProtectedStore:
 
         def work(conn) -> str:
             _, node = self._resolve(conn, ref)
-            if not _classify.declassify(conn, node, label, actor=self.actor, now=now()):
+            if not _classify.declassify(conn, node, label, actor=self.actor, now=self.clock.now()):
                 raise NotFoundError(f"{self._ref_of(conn, node)} is not classified {label!r}")
             return self._ref_of(conn, node)
 
@@ -116,7 +115,7 @@ class ProtectedStore:
 
         def work(conn) -> Tombstone:
             kind, node = self._resolve(conn, ref)
-            return _purge.purge(conn, node, kind, reason=reason.strip(), actor=self.actor, now=now())
+            return _purge.purge(conn, node, kind, reason=reason.strip(), actor=self.actor, now=self.clock.now())
 
         return self._write(work, audit=lambda stone: Change("purge", stone.ref, {"reason": stone.reason}))
 
@@ -128,7 +127,7 @@ class ProtectedStore:
 
     def retention_candidates(self, *, older_than: str | timedelta, type: str | None = None) -> list[Artifact]:
         """Artifacts of this project older than ``older_than`` (``"180d"``) and not yet purged."""
-        before = now() - parse_duration(older_than)
+        before = self.clock.now() - parse_duration(older_than)
         if type is not None:
             _validate.type_name(type)
         with self._read() as conn:

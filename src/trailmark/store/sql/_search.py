@@ -13,7 +13,7 @@ import binascii
 import hashlib
 import json
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, bindparam, false, or_
@@ -57,6 +57,7 @@ def search(
     order_by: Sequence[str] | None,
     limit: int,
     page_token: str | None,
+    now: datetime,
 ) -> Page[Any]:
     """One page of the artifacts, executions or models of a project that match ``filter``.
 
@@ -88,7 +89,7 @@ def search(
     for index in range(phase, len(phases)):
         part, part_orders = phases[index]
         rows = _fetch(conn, project_id, kind, part, part_orders, orders[-1][1],
-                      after if index == phase else None, limit + 1 - len(found))
+                      after if index == phase else None, limit + 1 - len(found), now)
         found += [(index, row) for row in rows]
         if len(found) > limit:
             break
@@ -102,9 +103,9 @@ def search(
 
 
 def _fetch(conn: Connection, project_id: int, kind: str, tree: Node | None, orders: list[tuple[Field, bool]],
-           tiebreak_desc: bool, after: list[Any] | None, limit: int) -> list[Any]:
+           tiebreak_desc: bool, after: list[Any] | None, limit: int, now: datetime) -> list[Any]:
     """Rows matching ``tree`` in ``orders`` (then id), starting after the sort values ``after``."""
-    compiler = _compiler(conn, project_id, kind, tree, [field for field, _ in orders])
+    compiler = _compiler(conn, project_id, kind, tree, [field for field, _ in orders], now)
     sort = _sort_keys(compiler, orders, tiebreak_desc)
     table = table_of(kind)
     query = artifact_query() if table is artifacts else execution_query()
@@ -128,7 +129,9 @@ def _both(tree: Node | None, extra: Node) -> Node:
     return And((*tree.items, extra)) if isinstance(tree, And) else And((tree, extra))
 
 
-def _compiler(conn: Connection, project_id: int, kind: str, tree: Node | None, sort_fields: list[Field]) -> Compiler:
+def _compiler(
+    conn: Connection, project_id: int, kind: str, tree: Node | None, sort_fields: list[Field], now: datetime
+) -> Compiler:
     """A compiler that joins the index rows of the sort fields every match has, so that
     the database can walk their (key, value) index in order instead of sorting."""
     every_match_has = guaranteed(tree)
@@ -140,14 +143,10 @@ def _compiler(conn: Connection, project_id: int, kind: str, tree: Node | None, s
     return Compiler(
         kind,
         conn.dialect.name,
-        now=_now(),
+        now=now,
         resolve=lambda text: resolve(conn, project_id, parse_ref(text))[1],
         joined=joined,
     )
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _sort_keys(compiler: Compiler, orders: list[tuple[Field, bool]], descending: bool) -> list[SortKey]:
