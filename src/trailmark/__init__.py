@@ -34,7 +34,7 @@ from trailmark.errors import (
 from trailmark.governance import Sensitive
 from trailmark.lineage import Lineage
 from trailmark.store import Store
-from trailmark.tracking import Run, active_store, autolog, connect, evaluate, run, step, validate
+from trailmark.tracking import Run, active_store, autolog, connect, evaluate, load_model, run, step, validate
 
 __version__ = "0.1.0"
 
@@ -67,6 +67,7 @@ __all__ = [
     "autolog",
     "connect",
     "evaluate",
+    "load_model",
     "run",
     "step",
     "validate",

@@ -28,6 +28,11 @@ def server(
     auth: Annotated[
         AuthMode, typer.Option("--auth", help="auto: tokens once users exist; required: tokens even before.")
     ] = AuthMode.auto,
+    artifacts_root: Annotated[
+        str | None,
+        typer.Option("--artifacts-root", help="Where kept bytes go: a folder or any fsspec URL (default: "
+                     "$TRAILMARK_ARTIFACTS, else beside a SQLite file)."),
+    ] = None,
 ) -> None:
     """Serve the REST API and OpenLineage ingest. In Python: trailmark.server.create_app(URI)."""
     try:
@@ -44,6 +49,10 @@ def server(
     if workers > 1 and resolved.startswith("sqlite"):
         typer.echo("warning: several workers on one SQLite file take turns to write; use PostgreSQL", err=True)
     os.environ[URI_ENV] = resolved  # read by each worker's app_from_env()
+    if artifacts_root:
+        from trailmark.artifacts import ARTIFACTS_ENV, ArtifactRoot
+
+        os.environ[ARTIFACTS_ENV] = ArtifactRoot(artifacts_root).url  # read by each worker's store
     if auth is AuthMode.required:
         os.environ[AUTH_ENV] = "required"  # read by each worker's access control
     uvicorn.run("trailmark.server.app:app_from_env", factory=True, host=host, port=port, workers=workers)

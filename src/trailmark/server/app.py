@@ -32,20 +32,23 @@ The project is chosen by the `X-Trailmark-Project` header or `?project=` (defaul
 """
 
 
-def open_sql_store(uri: str) -> SqlStore:
+def open_sql_store(uri: str, *, artifacts: str | None = None) -> SqlStore:
     """The store a server serves; it must be a database, not another server."""
     if uri.split("://", 1)[0].split("+", 1)[0].lower() not in ("sqlite", "postgresql", "postgres"):
         raise ValidationError(f"a server stores into sqlite:///PATH or postgresql://USER@HOST/DB, not {uri!r}")
-    return SqlStore(uri)
+    return SqlStore(uri, artifacts=artifacts)
 
 
-def create_app(uri: str | None = None) -> FastAPI:
-    """A FastAPI app serving the store at ``uri`` (else ``$TRAILMARK_URI``, else the default)."""
+def create_app(uri: str | None = None, *, artifacts: str | None = None) -> FastAPI:
+    """A FastAPI app serving the store at ``uri`` (else ``$TRAILMARK_URI``, else the default).
+
+    ``artifacts``: the artifact root for kept bytes (else ``$TRAILMARK_ARTIFACTS``, else beside a SQLite file).
+    """
     resolved = resolve_uri(uri)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = open_sql_store(resolved)
+        app.state.store = open_sql_store(resolved, artifacts=artifacts)
         try:
             yield
         finally:
@@ -79,5 +82,3 @@ def _optional_token_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
 def app_from_env() -> FastAPI:
     """The app for ``$TRAILMARK_URI``: what each ``trailmark server`` worker process imports."""
     return create_app()
-
-

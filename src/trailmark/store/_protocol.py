@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page
 from trailmark.lineage import Lineage
+
+if TYPE_CHECKING:
+    from trailmark.artifacts import Blob, VerifiedReader
 
 NodeLike = Artifact | Execution | str | int
 """A node given to the store: an entity, a reference string or an id."""
@@ -103,5 +106,15 @@ class Store(Protocol):
     def set_alias(self, model: str, alias: str, *, version: int | None) -> AliasMove: ...
 
     def alias_history(self, model: str, alias: str | None = None) -> list[AliasMove]: ...
+
+    # -- kept bytes (the artifact root; see docs/artifacts.md) ---------------------------
+
+    def put_bytes(self, source: bytes | IO[bytes]) -> Blob:
+        """Keep bytes (or a binary stream, read in chunks) in the artifact root, once per digest."""
+        ...
+
+    def open(self, ref: NodeLike) -> VerifiedReader:
+        """The kept bytes of an artifact as a binary file, checked against their digest as read."""
+        ...
 
     def close(self) -> None: ...

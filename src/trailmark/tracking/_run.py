@@ -126,17 +126,49 @@ class Run:
         self.store.link(self.execution, outputs=[artifact], roles={artifact.id: role} if role else None)
         return artifact
 
-    def log_model(self, model: Any, *, name: str, uri: str | None = None, properties: Mapping[str, Any] | None = None) -> Artifact:
-        """Record a fitted model as an output; it becomes the next version of the ``name`` series."""
+    def log_file(self, path: str, *, type: str = "File", name: str | None = None, role: str | None = None) -> Artifact:
+        """Keep a local file's bytes in the artifact root and record it as an output (``name``: the file's stem).
+
+        Example:
+            >>> plot = run.log_file("plots/residuals.png", type="Plot")
+            >>> with store.open(plot) as f: ...
+        """
+        from trailmark.tracking._files import keep_file
+
+        artifact = keep_file(self.store, path, type=type, name=name)
+        self.store.link(self.execution, outputs=[artifact], roles={artifact.id: role} if role else None)
+        return artifact
+
+    def log_model(
+        self,
+        model: Any,
+        *,
+        name: str,
+        uri: str | None = None,
+        properties: Mapping[str, Any] | None = None,
+        save: bool = False,
+        format: str | None = None,
+    ) -> Artifact:
+        """Record a fitted model as an output; it becomes the next version of the ``name`` series.
+
+        ``save=True`` also keeps the model's file in the artifact root (skops for scikit-learn;
+        ``format="pickle"`` only when asked), for :func:`trailmark.load_model`.
+        """
         if isinstance(model, Artifact):
             artifact = model
         else:
             from trailmark.capture import describe_model
 
             description = describe_model(model)
+            kept: dict[str, Any] = {}
+            if save or format is not None:
+                from trailmark.tracking._files import saved_model_properties
+
+                saved_uri, kept = saved_model_properties(self.store, model, format)
+                uri = uri or saved_uri
             artifact = self.store.log_artifact(
                 "Model", name, uri, digest=description.digest,
-                properties={**description.properties, **dict(properties or {})},
+                properties={**description.properties, **dict(properties or {}), **kept},
             )
         self.store.link(self.execution, outputs=[artifact])
         return artifact

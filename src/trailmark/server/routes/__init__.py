@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from trailmark.server.routes import (
     artifacts,
+    blobs,
     executions,
     governance,
     health,
@@ -28,4 +29,5 @@ ROUTERS = [
     search.router,
     registry.router,
     governance.router,
+    blobs.router,
 ]

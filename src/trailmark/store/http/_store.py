@@ -15,12 +15,14 @@ from urllib.parse import quote
 
 from trailmark._config import DEFAULT_PROJECT
 from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page, from_dict, node_from_dict
+from trailmark.errors import ValidationError
 from trailmark.lineage import Lineage
 from trailmark.refs import parse_ref
 from trailmark.store import _validate
 from trailmark.store._base import StoreBase, node_id
 from trailmark.store._digests import artifact_digest, normalise_uri
 from trailmark.store._protocol import NodeLike
+from trailmark.store.http._bytes import HttpBytes
 from trailmark.store.http._governed import HttpGovernance
 from trailmark.store.http._transport import Transport
 
@@ -28,7 +30,7 @@ TOKEN_ENV = "TRAILMARK_TOKEN"
 METRICS_PER_REQUEST = 10_000
 
 
-class HttpStore(HttpGovernance, StoreBase):
+class HttpStore(HttpGovernance, HttpBytes, StoreBase):
     """A store served by ``trailmark server`` at ``uri``.
 
     Args:
@@ -42,8 +44,16 @@ class HttpStore(HttpGovernance, StoreBase):
     """
 
     def __init__(
-        self, uri: str, *, project: str = DEFAULT_PROJECT, token: str | None = None, timeout: float = 30.0
+        self,
+        uri: str,
+        *,
+        project: str = DEFAULT_PROJECT,
+        token: str | None = None,
+        timeout: float = 30.0,
+        artifacts: str | None = None,
     ) -> None:
+        if artifacts is not None:
+            raise ValidationError("a server keeps the bytes itself: start it with `trailmark server --artifacts-root URL`")
         self.uri = uri.rstrip("/")
         self.project = _validate.project_name(project)
         token = token if token is not None else os.environ.get(TOKEN_ENV)

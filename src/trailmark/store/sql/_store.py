@@ -13,6 +13,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.engine import make_url
 
 from trailmark._config import DEFAULT_PROJECT
+from trailmark.artifacts import default_root_url
 from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page
 from trailmark.errors import NotFoundError, ValidationError
 from trailmark.governance._sensitive import seal
@@ -35,6 +36,7 @@ from trailmark.store.sql import (
     _session,
 )
 from trailmark.store.sql._audit import Change
+from trailmark.store.sql._bytes import SqlBytes
 from trailmark.store.sql._governed import GovernedStore
 from trailmark.store.sql._protected import ProtectedStore
 from trailmark.store.sql._tables import context_members, contexts, environments, events, projects, tags
@@ -54,7 +56,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class SqlStore(GovernedStore, ProtectedStore, StoreBase):
+class SqlStore(GovernedStore, ProtectedStore, SqlBytes, StoreBase):
     """A store in a SQLite file or a PostgreSQL database.
 
     Example:
@@ -62,8 +64,11 @@ class SqlStore(GovernedStore, ProtectedStore, StoreBase):
         >>> store.get("dataset:housing-raw@1")
     """
 
-    def __init__(self, uri: str, *, project: str = DEFAULT_PROJECT, actor: str | None = None) -> None:
+    def __init__(
+        self, uri: str, *, project: str = DEFAULT_PROJECT, actor: str | None = None, artifacts: str | None = None
+    ) -> None:
         self.uri = uri
+        self.artifacts_url = default_root_url(uri, artifacts)  # where kept bytes go (None: nowhere)
         self.project = _validate.project_name(project)
         self.actor = actor or local_user()
         _make_sqlite_parent(uri)
@@ -441,4 +446,3 @@ def _make_sqlite_parent(uri: str) -> None:
     url = make_url(uri)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-
