@@ -7,6 +7,7 @@ Example:
     ...     run.log_metric("rmse", 28000.0)
 """
 
+from trailmark._clock import Clock, ManualClock, SystemClock
 from trailmark.entities import (
     AliasMove,
     Artifact,
@@ -43,6 +44,7 @@ __all__ = [
     "AmbiguousReferenceError",
     "Artifact",
     "AuthenticationError",
+    "Clock",
     "ConflictError",
     "Context",
     "DataValidationError",
@@ -52,6 +54,7 @@ __all__ = [
     "Execution",
     "FilterSyntaxError",
     "Lineage",
+    "ManualClock",
     "Metric",
     "NotFoundError",
     "Page",
@@ -61,6 +64,7 @@ __all__ = [
     "Status",
     "Store",
     "StoreVersionError",
+    "SystemClock",
     "TrailmarkError",
     "ValidationError",
     "active_store",

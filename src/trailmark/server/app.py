@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from trailmark import __version__
+from trailmark._clock import Clock
 from trailmark._config import resolve_uri
 from trailmark.errors import ValidationError
 from trailmark.server import _errors, ui
@@ -32,15 +33,17 @@ The project is chosen by the `X-Trailmark-Project` header or `?project=` (defaul
 """
 
 
-def open_sql_store(uri: str, *, artifacts: str | None = None) -> SqlStore:
+def open_sql_store(uri: str, *, clock: Clock | None = None, artifacts: str | None = None) -> SqlStore:
     """The store a server serves; it must be a database, not another server."""
     if uri.split("://", 1)[0].split("+", 1)[0].lower() not in ("sqlite", "postgresql", "postgres"):
         raise ValidationError(f"a server stores into sqlite:///PATH or postgresql://USER@HOST/DB, not {uri!r}")
-    return SqlStore(uri, artifacts=artifacts)
+    return SqlStore(uri, clock=clock, artifacts=artifacts)
 
 
-def create_app(uri: str | None = None, *, artifacts: str | None = None) -> FastAPI:
+def create_app(uri: str | None = None, *, clock: Clock | None = None, artifacts: str | None = None) -> FastAPI:
     """A FastAPI app serving the store at ``uri`` (else ``$TRAILMARK_URI``, else the default).
+
+    ``clock`` stamps everything the server writes (default: the system clock); tests pass one.
 
     ``artifacts``: the artifact root for kept bytes (else ``$TRAILMARK_ARTIFACTS``, else beside a SQLite file).
     """
@@ -48,7 +51,7 @@ def create_app(uri: str | None = None, *, artifacts: str | None = None) -> FastA
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = open_sql_store(resolved, artifacts=artifacts)
+        app.state.store = open_sql_store(resolved, clock=clock, artifacts=artifacts)
         try:
             yield
         finally:

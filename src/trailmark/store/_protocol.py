@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from trailmark._clock import Clock
 from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page
 from trailmark.lineage import Lineage
 
@@ -26,6 +27,8 @@ class Store(Protocol):
     """Core operations every backend implements. Each write is committed before it returns."""
 
     project: str
+    clock: Clock
+    """Where every timestamp the store writes comes from (see :mod:`trailmark._clock`)."""
 
     def log_artifact(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from trailmark.entities import Artifact, Execution, Metric
@@ -106,7 +106,7 @@ class Run:
         _validate.step(step)
         self._steps[key] = max(step, self._steps.get(key, -1))
         assert self._buffer is not None, "log_metric outside the run's `with` block"
-        self._buffer.add(Metric(key, number, step, timestamp or datetime.now(timezone.utc)))
+        self._buffer.add(Metric(key, number, step, timestamp or self.store.clock.now()))
 
     def log_metrics(self, values: Mapping[str, float], step: int | None = None) -> None:
         for key, value in values.items():

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from trailmark._clock import SYSTEM_CLOCK, Clock
 from trailmark._config import DEFAULT_PROJECT
 from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page, from_dict, node_from_dict
 from trailmark.errors import ValidationError
@@ -38,6 +39,7 @@ class HttpStore(HttpGovernance, HttpBytes, StoreBase):
         project: the project to work in; connecting creates it if needed.
         token: a bearer token; default ``$TRAILMARK_TOKEN``.
         timeout: seconds to wait for any one response.
+        clock: the time of metric points logged without one (the server stamps everything else).
 
     Example:
         >>> store = HttpStore("http://localhost:5000", token="...")
@@ -50,12 +52,14 @@ class HttpStore(HttpGovernance, HttpBytes, StoreBase):
         project: str = DEFAULT_PROJECT,
         token: str | None = None,
         timeout: float = 30.0,
+        clock: Clock | None = None,
         artifacts: str | None = None,
     ) -> None:
         if artifacts is not None:
             raise ValidationError("a server keeps the bytes itself: start it with `trailmark server --artifacts-root URL`")
         self.uri = uri.rstrip("/")
         self.project = _validate.project_name(project)
+        self.clock: Clock = clock or SYSTEM_CLOCK
         token = token if token is not None else os.environ.get(TOKEN_ENV)
         self._transport = Transport(self.uri, project=self.project, token=token, timeout=timeout)
         try:

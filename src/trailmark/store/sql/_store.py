@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlalchemy.engine import make_url
 
+from trailmark._clock import SYSTEM_CLOCK, Clock
 from trailmark._config import DEFAULT_PROJECT
 from trailmark.artifacts import default_root_url
 from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page
@@ -52,10 +53,6 @@ def local_user() -> str:
         return "unknown"
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class SqlStore(GovernedStore, ProtectedStore, SqlBytes, StoreBase):
     """A store in a SQLite file or a PostgreSQL database.
 
@@ -65,12 +62,19 @@ class SqlStore(GovernedStore, ProtectedStore, SqlBytes, StoreBase):
     """
 
     def __init__(
-        self, uri: str, *, project: str = DEFAULT_PROJECT, actor: str | None = None, artifacts: str | None = None
+        self,
+        uri: str,
+        *,
+        project: str = DEFAULT_PROJECT,
+        actor: str | None = None,
+        clock: Clock | None = None,
+        artifacts: str | None = None,
     ) -> None:
         self.uri = uri
         self.artifacts_url = default_root_url(uri, artifacts)  # where kept bytes go (None: nowhere)
         self.project = _validate.project_name(project)
         self.actor = actor or local_user()
+        self.clock: Clock = clock or SYSTEM_CLOCK
         _make_sqlite_parent(uri)
         self.engine = _session.make_engine(uri)
         try:
@@ -79,7 +83,7 @@ class SqlStore(GovernedStore, ProtectedStore, SqlBytes, StoreBase):
             self.engine.dispose()  # a refused store keeps no connection open
             raise
         self._project_id, created = self._write(
-            lambda conn: _ensure_project(conn, self.project),
+            lambda conn: _ensure_project(conn, self.project, self.clock.now()),
             audit=lambda done: Change("project.add", f"project:{self.project}", {"name": self.project})
             if done[1] else None,
         )
@@ -101,7 +105,7 @@ class SqlStore(GovernedStore, ProtectedStore, SqlBytes, StoreBase):
             if change is not None:  # last statement: the chain lock is held only until commit
                 project = None if change.unscoped else change.project or self.project
                 _audit.append(conn, project=project, actor=self.actor, action=change.action, target=change.target,
-                              payload=change.payload, now=_now())
+                              payload=change.payload, now=self.clock.now())
             return result
 
         return _session.write(self.engine, audited)
@@ -153,7 +157,7 @@ class SqlStore(GovernedStore, ProtectedStore, SqlBytes, StoreBase):
         def work(conn: Connection) -> tuple[Artifact, bool]:
             return _artifacts.insert_artifact(
                 conn, project_id=self._project_id, type=type, name=name, digest=digest, uri=uri,
-                properties=props, actor=self.actor, now=_now(),
+                properties=props, actor=self.actor, now=self.clock.now(),
             )
 
         def change(done: tuple[Artifact, bool]) -> Change | None:
@@ -188,10 +192,10 @@ class SqlStore(GovernedStore, ProtectedStore, SqlBytes, StoreBase):
             environment_id = self._environment_id(conn, env.get("packages_digest"), packages)
             execution_id = _executions.insert_execution(
                 conn, project_id=self._project_id, type=type, name=name, params_=values, environment=env,
-                environment_id=environment_id, actor=self.actor, now=_now(),
+                environment_id=environment_id, actor=self.actor, now=self.clock.now(),
             )
             if context is not None:
-                _add_to_context(conn, self._project_id, context_type, context, execution_id)
+                _add_to_context(conn, self._project_id, context_type, context, execution_id, self.clock.now())
             return _executions.load_execution(conn, execution_id)
 
         payload = {"type": type, "name": name, "params": values, "context": context, "environment": env}
@@ -241,7 +245,7 @@ class SqlStore(GovernedStore, ProtectedStore, SqlBytes, StoreBase):
                 upsert(conn, events, rows, keys=["source_id", "target_id"])
                 _attribute_outputs(conn, exec_id, [r["target_id"] for r in rows if r["kind"] == "OUTPUT"])
                 _classify.follow_links(conn, [(r["source_id"], r["target_id"]) for r in rows], actor=self.actor,
-                                       now=_now())
+                                       now=self.clock.now())
             return exec_id, rows
 
         self._write(work, audit=lambda done: Change("link", f"exec:{done[0]}", done[1]) if done[1] else None)
@@ -276,7 +280,7 @@ class SqlStore(GovernedStore, ProtectedStore, SqlBytes, StoreBase):
         def work(conn: Connection) -> Execution:
             exec_id = self._execution_id(conn, execution)
             _executions.finish(
-                conn, exec_id, status=final, ended_at=_now(), resources=used,
+                conn, exec_id, status=final, ended_at=self.clock.now(), resources=used,
                 error=_validate.plain_text(error) if error is not None else None,
             )
             return _executions.load_execution(conn, exec_id)
@@ -344,7 +348,7 @@ class SqlStore(GovernedStore, ProtectedStore, SqlBytes, StoreBase):
         with self._read() as conn:
             return search(
                 conn, project_id=self._project_id, filter=filter, kind=kind, order_by=order_by,
-                limit=limit, page_token=page_token,
+                limit=limit, page_token=page_token, now=self.clock.now(),
             )
 
     # -- annotations, contexts, environments ----------------------------------------------
@@ -389,7 +393,9 @@ class SqlStore(GovernedStore, ProtectedStore, SqlBytes, StoreBase):
         _validate.node_name(model, "model name")
         _validate.alias(alias)
         return self._write(
-            lambda conn: _registry.move_alias(conn, self._project_id, model, alias, version, self.actor, _now()),
+            lambda conn: _registry.move_alias(
+                conn, self._project_id, model, alias, version, self.actor, self.clock.now()
+            ),
             audit=lambda move: Change("alias.move", f"model:{model}@{alias}", {"version": version}),
         )
 
@@ -412,17 +418,17 @@ class SqlStore(GovernedStore, ProtectedStore, SqlBytes, StoreBase):
         self.engine.dispose()
 
 
-def _ensure_project(conn: Connection, name: str) -> tuple[int, bool]:
+def _ensure_project(conn: Connection, name: str, now: datetime) -> tuple[int, bool]:
     """The project's id, and whether it was created now."""
     found = conn.execute(select(projects.c.id).where(projects.c.name == name)).scalar()
     if found is not None:
         return found, False
-    upsert(conn, projects, {"name": name, "created_at": _now()}, keys=["name"])
+    upsert(conn, projects, {"name": name, "created_at": now}, keys=["name"])
     return conn.execute(select(projects.c.id).where(projects.c.name == name)).scalar_one(), True
 
 
-def _add_to_context(conn: Connection, project_id: int, type: str, name: str, member: int) -> None:
-    upsert(conn, contexts, {"project_id": project_id, "type": type, "name": name, "created_at": _now()},
+def _add_to_context(conn: Connection, project_id: int, type: str, name: str, member: int, now: datetime) -> None:
+    upsert(conn, contexts, {"project_id": project_id, "type": type, "name": name, "created_at": now},
            keys=["project_id", "type", "name"])
     context_id = conn.execute(
         select(contexts.c.id).where(contexts.c.project_id == project_id, contexts.c.type == type, contexts.c.name == name)
