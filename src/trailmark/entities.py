@@ -81,6 +81,7 @@ class Execution:
     lifecycle: str = "active"  # "active" | "deleted"
     description: str | None = None
     heartbeat_at: datetime | None = None  # last sign of life of a RUNNING execution
+    cached_from: int | None = None  # the execution whose outputs a cached step reused (docs/reuse.md)
 
     @property
     def ref(self) -> str:

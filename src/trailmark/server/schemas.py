@@ -68,6 +68,7 @@ class ExecutionOut(_Out):
     lifecycle: Literal["active", "deleted"] = "active"
     description: str | None = None
     heartbeat_at: Timestamp | None = None
+    cached_from: int | None = Field(None, description="The execution whose outputs this cached step reused.")
     kind: Literal["execution"]
     ref: str = Field(description="exec:ID")
 

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Select, func, select, text
 
 from trailmark.entities import Artifact
 from trailmark.governance._sensitive import mask
+from trailmark.store.sql._features_index import index_features
 from trailmark.store.sql._tables import artifacts, nodes, projects
 
 
@@ -86,6 +87,7 @@ def insert_artifact(
             created_by=actor,
         )
     )
+    index_features(conn, artifact_id=node_id, project_id=project_id, properties=properties)
     return load_artifact(conn, node_id), True
 
 

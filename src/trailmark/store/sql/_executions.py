@@ -43,6 +43,7 @@ def to_execution(row: Any) -> Execution:
         lifecycle=m["lifecycle"],
         description=m["description"],
         heartbeat_at=m["heartbeat_at"],
+        cached_from=m["cached_from"],
     )
 
 

@@ -40,6 +40,7 @@ from trailmark.store.sql._audit import Change
 from trailmark.store.sql._bytes import SqlBytes
 from trailmark.store.sql._governed import GovernedStore
 from trailmark.store.sql._protected import ProtectedStore
+from trailmark.store.sql._reusing import ReuseStore
 from trailmark.store.sql._tables import context_members, contexts, environments, events, projects, tags
 from trailmark.store.sql._upsert import upsert
 
@@ -53,7 +54,7 @@ def local_user() -> str:
         return "unknown"
 
 
-class SqlStore(GovernedStore, ProtectedStore, SqlBytes, StoreBase):
+class SqlStore(GovernedStore, ProtectedStore, SqlBytes, ReuseStore, StoreBase):
     """A store in a SQLite file or a PostgreSQL database.
 
     Example:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -128,6 +129,10 @@ executions = Table(
     Column("resources", Json, nullable=False),
     Column("error", Text),
     Column("created_by", String(200)),
+    # reuse (migration 0007): the cache key of a cached step, and the execution a cache hit reused
+    # (checked by the store: no foreign key, so SQLite adds the column without copying the table)
+    Column("cache_key", String(71)),
+    Column("cached_from", Id),
     # lifecycle (migration 0003): uid is random and never changes; parent_id names the run
     # this one is nested in (checked by the store: no foreign key, see the migration).
     Column("uid", String(32), nullable=False),
@@ -141,6 +146,7 @@ executions = Table(
     Index("ix_executions_started", "project_id", "started_at"),
     Index("ix_executions_name", "project_id", "name"),
     Index("ix_executions_type", "project_id", "type", "started_at"),
+    Index("ix_executions_cache_key", "project_id", "cache_key"),
 )
 
 # One row per parameter, beside the params JSON, so that search can use an index.
@@ -312,4 +318,17 @@ tombstones = Table(
     Column("purged_by", String(200), nullable=False),
     Column("purged_at", When, nullable=False),
     Column("reason", Text, nullable=False),
+)
+
+# -- reuse: see docs/reuse.md -----------------------------------------------------------
+
+# The meta-feature vector of each profiled dataset (float32 bytes, see trailmark.reuse._features),
+# so that ``similar`` scores every dataset of a project from one narrow row each.
+dataset_features = Table(
+    "dataset_features",
+    metadata,
+    Column("artifact_id", Id, ForeignKey("artifacts.id"), primary_key=True, autoincrement=False),
+    Column("project_id", Id, ForeignKey("projects.id"), nullable=False),
+    Column("vector", LargeBinary, nullable=False),
+    Index("ix_dataset_features_project", "project_id", "artifact_id"),
 )
