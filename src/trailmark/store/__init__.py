@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from trailmark._config import DEFAULT_PROJECT, resolve_uri
+from trailmark.store._batch import Batch, Pending
 from trailmark.store._dispatch import backend_for
 from trailmark.store._protocol import NodeLike, Store
 
@@ -15,4 +16,4 @@ def open_store(uri: str | None = None, *, project: str = DEFAULT_PROJECT, **opti
     return backend_for(resolved)(resolved, project=project, **options)
 
 
-__all__ = ["NodeLike", "Store", "open_store"]
+__all__ = ["Batch", "NodeLike", "Pending", "Store", "open_store"]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from trailmark.entities import Artifact, Execution, Metric
-from trailmark.store import _validate
+from trailmark.store import _batch, _validate
 
 if TYPE_CHECKING:
     from trailmark.audit import Audit
@@ -71,6 +71,28 @@ class StoreBase:
 
         return Audit(self)
 
+    def log_step(
+        self,
+        type: str,
+        name: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        inputs: Iterable[NodeLike] = (),
+        outputs: Iterable[Mapping[str, Any] | NodeLike] = (),
+        metrics: Mapping[str, float] | None = None,
+        status: str = "COMPLETE",
+        error: str | None = None,
+        context: str | None = None,
+        environment: Mapping[str, Any] | None = None,
+    ) -> Execution:
+        """A whole step in one transaction (one request over HTTP): a missing input leaves nothing.
+
+        ``outputs``: artifacts (or references) already logged, or mappings with ``type``,
+        ``name`` and optionally ``uri``, ``digest``, ``properties`` to log now.
+        """
+        return _batch.log_step(self, type, name, params=params, inputs=inputs, outputs=outputs, metrics=metrics,
+                               status=status, error=error, context=context, environment=environment)
+
     def compare(self, *refs: NodeLike) -> Comparison:
         """Executions (or artifacts) side by side, with their differences marked."""
         from trailmark.compare import compare
@@ -99,3 +121,15 @@ def node_id(node: NodeLike) -> int | None:
     if isinstance(node, int) and not isinstance(node, bool):
         return node
     return None
+
+def distinct_nodes(nodes: Iterable[NodeLike]) -> list[NodeLike]:
+    """``nodes`` without repeats (an entity, its id and a reference text each name a node once), in order."""
+    seen: set[tuple[str, Any]] = set()
+    found = []
+    for node in nodes:
+        known = node_id(node)
+        key = ("id", known) if known is not None else ("ref", node.strip() if isinstance(node, str) else node)
+        if key not in seen:
+            seen.add(key)
+            found.append(node)
+    return found

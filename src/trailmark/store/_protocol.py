@@ -8,12 +8,14 @@ in :class:`~trailmark.store._base.StoreBase`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from trailmark._clock import Clock
 from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page
 from trailmark.lineage import Lineage
+from trailmark.store._batch import Batch
 
 if TYPE_CHECKING:
     from trailmark.artifacts import Blob, VerifiedReader
@@ -118,6 +120,29 @@ class Store(Protocol):
 
     def open(self, ref: NodeLike) -> VerifiedReader:
         """The kept bytes of an artifact as a binary file, checked against their digest as read."""
+        ...
+
+    # -- batched writes (see docs/python-api.md, "Batched writes") --------------------------
+
+    def batch(self) -> AbstractContextManager[Batch]:
+        """Writes in one transaction (over HTTP one request) when the ``with`` block ends; an exception stores none."""
+        ...
+
+    def log_step(
+        self,
+        type: str,
+        name: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        inputs: Iterable[NodeLike] = (),
+        outputs: Iterable[Mapping[str, Any] | NodeLike] = (),
+        metrics: Mapping[str, float] | None = None,
+        status: str = "COMPLETE",
+        error: str | None = None,
+        context: str | None = None,
+        environment: Mapping[str, Any] | None = None,
+    ) -> Execution:
+        """A whole step (execution, outputs, links, metrics, end) in one transaction."""
         ...
 
     def close(self) -> None: ...

@@ -1,11 +1,18 @@
-"""Checks on arguments, made once above the backends so every backend rejects alike."""
+"""Checks on arguments, made once above the backends so every backend rejects alike.
+
+SqlStore, HttpStore (before sending) and the server (on what is not a store call: bodies,
+query values) call these, and only these. Limits are module constants; the value-size and
+request-body limits can be changed (see docs/limits.md) through :data:`LIMITS`.
+"""
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence, Sized
+from dataclasses import dataclass
 from typing import Any
 
 from trailmark.entities import Status
@@ -22,6 +29,75 @@ MAX_DEPTH = 1_000_000
 MAX_KEY = 250
 
 
+MAX_JSON_DEPTH = 64
+MAX_LINKS = 10_000  # inputs plus outputs of one link call
+MAX_METRIC_POINTS = 100_000  # per call
+MAX_COMPARE = 100  # references compared at once
+MAX_BATCH_OPERATIONS = 10_000
+MAX_REF = 1_000  # characters of a reference
+MIB = 1024 * 1024
+VALUE_MB_ENV = "TRAILMARK_MAX_VALUE_MB"
+BODY_MB_ENV = "TRAILMARK_MAX_BODY_MB"
+
+
+@dataclass
+class Limits:
+    """The limits a deployment may change: a property or param value, a request body (decompressed)."""
+
+    value_bytes: int
+    body_bytes: int
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        return cls(value_bytes=_megabytes(VALUE_MB_ENV, 1), body_bytes=_megabytes(BODY_MB_ENV, 16))
+
+
+def _megabytes(env: str, default: float) -> int:
+    text = os.environ.get(env)
+    try:
+        number = float(text) if text else default
+    except ValueError as exc:
+        raise ValidationError(f"${env} must be a number of MiB, got {text!r}") from exc
+    if not 0 < number <= 4096:
+        raise ValidationError(f"${env} must be more than 0 and at most 4096 MiB, got {text!r}")
+    return int(number * MIB)
+
+
+LIMITS = Limits.from_env()
+
+
+def text(value: Any, what: str) -> str:
+    """Text without NUL characters or lone surrogates, which neither database can store alike."""
+    if not isinstance(value, str):
+        raise ValidationError(f"{what} must be text, got {type(value).__name__}")
+    if "\x00" in value:
+        raise ValidationError(f"{what} must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValidationError(f"{what} is not valid Unicode text (a lone surrogate at position {exc.start})") from exc
+    return value
+
+
+def count(items: Sized, what: str, maximum: int) -> None:
+    """A list that may hold at most ``maximum`` items."""
+    if len(items) > maximum:
+        raise ValidationError(f"too many {what}: {len(items):,} in one call, at most {maximum:,}")
+
+
+def json_depth(value: Any, what: str, maximum: int = MAX_JSON_DEPTH) -> None:
+    """Refuse JSON nested deeper than ``maximum`` levels; walks with a stack, never recursion."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if level > maximum:
+            raise ValidationError(f"{what} nests more than {maximum} levels deep: flatten it")
+        if isinstance(item, Mapping):
+            stack.extend((child, level + 1) for child in item.values() if isinstance(child, (Mapping, list, tuple)))
+        elif isinstance(item, (list, tuple)):
+            stack.extend((child, level + 1) for child in item if isinstance(child, (Mapping, list, tuple)))
+
+
 def type_name(value: Any, what: str = "type") -> str:
     if not isinstance(value, str) or not _TYPE.match(value) or len(value) > 100:
         raise ValidationError(f"invalid {what} {value!r}: use letters, digits, '_' or '-', starting with a letter")
@@ -34,7 +110,33 @@ def node_name(value: Any, what: str = "name", *, max_length: int = MAX_NAME) -> 
             f"invalid {what} {value!r}: a name is 1-{max_length} characters without spaces or '@', "
             "not starting with ':' or '/'"
         )
-    return value
+    return text(value, what)
+
+
+def reference(value: Any) -> str:
+    """A reference's text, stripped, once it parses (``dataset:x@3``, ``exec:12``, an id...)."""
+    from trailmark.refs import parse_ref
+
+    if not isinstance(value, str) or len(value) > MAX_REF:
+        shown = value if not isinstance(value, str) else value[:80] + "..."
+        raise ValidationError(f"invalid reference {shown!r}: text of at most {MAX_REF} characters")
+    parse_ref(text(value, "a reference"))
+    return value.strip()
+
+
+def references(values: Iterable[Any], what: str, maximum: int) -> list[Any]:
+    """A bounded list of nodes (references, ids or entities)."""
+    found = list(values)
+    count(found, what, maximum)
+    return found
+
+
+def link_sizes(inputs: Sequence[Any], outputs: Sequence[Any]) -> None:
+    if len(inputs) + len(outputs) > MAX_LINKS:
+        raise ValidationError(
+            f"too many nodes in one link: {len(inputs):,} inputs and {len(outputs):,} outputs, at most {MAX_LINKS:,} "
+            "in all"
+        )
 
 
 def project_name(value: Any) -> str:
@@ -66,7 +168,11 @@ def digest(value: Any) -> str:
 
 
 def json_object(value: Mapping[str, Any] | None, what: str) -> dict[str, Any]:
-    """A JSON-serialisable dict with string keys (a copy), or a ValidationError naming ``what``."""
+    """A JSON-serialisable dict with string keys (a copy), or a ValidationError naming ``what``.
+
+    At most :data:`MAX_JSON_DEPTH` levels deep, each value at most ``LIMITS.value_bytes``
+    of JSON, no NUL characters or lone surrogates anywhere.
+    """
     if value is None:
         return {}
     if not isinstance(value, Mapping):
@@ -74,13 +180,30 @@ def json_object(value: Mapping[str, Any] | None, what: str) -> dict[str, Any]:
     for key in value:
         if not isinstance(key, str) or not key or len(key) > MAX_KEY:
             raise ValidationError(f"{what} keys must be non-empty text of at most {MAX_KEY} characters, got {key!r}")
+    json_depth(value, what)
     try:
-        text = json.dumps(dict(value), allow_nan=False, default=_plain)
+        encoded = json.dumps(dict(value), allow_nan=False, default=_plain, ensure_ascii=False)
     except (TypeError, ValueError) as exc:
         raise ValidationError(f"{what} must be JSON-serialisable: {exc}") from exc
-    if "\\u0000" in text:
+    if "\\u0000" in encoded:
         raise ValidationError(f"{what} must not contain NUL characters")
-    return json.loads(text)
+    try:
+        size = len(encoded.encode("utf-8"))
+    except UnicodeEncodeError as exc:
+        raise ValidationError(f"{what} holds text that is not valid Unicode (a lone surrogate)") from exc
+    if size > LIMITS.value_bytes:  # the whole is small enough: so is every value; else find the one
+        _value_sizes(value, what)
+    return json.loads(encoded)  # type: ignore[no-any-return]
+
+
+def _value_sizes(value: Mapping[str, Any], what: str) -> None:
+    for key, item in value.items():
+        size = len(json.dumps(item, default=_plain, ensure_ascii=False).encode("utf-8"))
+        if size > LIMITS.value_bytes:
+            raise ValidationError(
+                f"{what} {key!r} is {size / MIB:.1f} MiB of JSON, more than the {LIMITS.value_bytes / MIB:g} MiB "
+                f"a value may hold: store it as a file and log its uri (or raise ${VALUE_MB_ENV} on the server)"
+            )
 
 
 def _plain(value: Any) -> Any:
@@ -97,6 +220,9 @@ def _plain(value: Any) -> Any:
 def metric_value(key: Any, value: Any) -> float:
     if not isinstance(key, str) or not key or len(key) > MAX_KEY:
         raise ValidationError(f"invalid metric key {key!r}: non-empty text of at most {MAX_KEY} characters")
+    text(key, "a metric key")
+    if isinstance(value, bool):
+        raise ValidationError(f"metric {key!r} must be a number, got {value!r}")
     try:
         number = float(value)
     except (TypeError, ValueError) as exc:
@@ -144,3 +270,36 @@ def depth(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DEPTH:
         raise ValidationError(f"depth must be a whole number from 0 to {MAX_DEPTH:,} or None, got {value!r}")
     return value
+
+
+def metric_points(points: Sequence[Any]) -> None:
+    """Metric points of one call: at most :data:`MAX_METRIC_POINTS`, each key, value and step valid."""
+    count(points, "metric points", MAX_METRIC_POINTS)
+    for point in points:
+        metric_value(point.key, point.value)
+        step(point.step)
+
+
+def tag(key: Any, value: Any) -> None:
+    json_object({key: value}, "tags")
+
+
+def execution_start(
+    type: Any,
+    name: Any,
+    *,
+    params: Mapping[str, Any] | None,
+    context: Any,
+    context_type: Any,
+    environment: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The checked arguments of ``start_execution``, as plain JSON values."""
+    type_name(type)
+    node_name(name)
+    if context is not None:
+        node_name(context, "context")
+        type_name(context_type, "context type")
+    return {
+        "type": type, "name": name, "params": json_object(params, "params"), "context": context,
+        "context_type": context_type, "environment": json_object(environment, "environment"),
+    }

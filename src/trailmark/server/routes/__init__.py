@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from trailmark.server.routes import (
     artifacts,
+    batch,
     blobs,
     executions,
     governance,
@@ -21,6 +22,7 @@ ROUTERS = [
     health.router,
     projects.router,
     artifacts.router,
+    batch.router,
     executions.router,
     metrics.router,
     nodes.router,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from trailmark.entities import to_dict
 from trailmark.errors import ValidationError
 from trailmark.server._deps import Reader, Writer, api_router
@@ -20,10 +22,15 @@ def log_artifact(body: ArtifactIn, store: Writer):
     digest of the uri and properties (the Python client hashes local files itself).
     """
     properties = _validate.json_object(body.properties, "properties")
-    if body.uri is not None and "://" not in body.uri:
-        raise ValidationError(f"uri {body.uri!r} has no scheme: send file:///ABSOLUTE/PATH, s3://... and so on")
-    digest = body.digest or artifact_digest(body.uri, properties, read=False)
+    digest = server_digest(body.uri, body.digest, properties)
     return to_dict(store.log_artifact(body.type, body.name, body.uri, digest=digest, properties=properties))
+
+
+def server_digest(uri: str | None, digest: str | None, properties: dict[str, Any]) -> str:
+    """The digest of an artifact sent to the server, which never reads ``uri``."""
+    if uri is not None and "://" not in uri:
+        raise ValidationError(f"uri {uri!r} has no scheme: send file:///ABSOLUTE/PATH, s3://... and so on")
+    return digest or artifact_digest(uri, properties, read=False)
 
 
 @router.get("/series/{type}/{name:path}", response_model=list[ArtifactOut])

@@ -8,7 +8,8 @@ cannot read them.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -23,6 +24,7 @@ from trailmark.store import _validate
 from trailmark.store._base import StoreBase, node_id
 from trailmark.store._digests import artifact_digest, normalise_uri
 from trailmark.store._protocol import NodeLike
+from trailmark.store.http._batch import HttpBatch
 from trailmark.store.http._bytes import HttpBytes
 from trailmark.store.http._governed import HttpGovernance
 from trailmark.store.http._transport import Transport
@@ -224,6 +226,20 @@ class HttpStore(HttpGovernance, HttpBytes, StoreBase):
     def alias_history(self, model: str, alias: str | None = None) -> list[AliasMove]:
         params = {"model": model, **({"alias": alias} if alias is not None else {})}
         return [from_dict(AliasMove, m) for m in self._request("GET", "/aliases", params=params)]
+
+    # -- batched writes -----------------------------------------------------------------
+
+    @contextmanager
+    def batch(self) -> Iterator[HttpBatch]:
+        """Writes recorded in the block and sent as one request when it ends (one transaction on the server).
+
+        Calls return :class:`~trailmark.store.Pending` placeholders, which later calls of the
+        batch may name and which hold the entities once the block has ended. An exception
+        inside the block sends nothing.
+        """
+        recorded = HttpBatch(self.clock)
+        yield recorded
+        recorded.finish(lambda operations: self._request("POST", "/batch", json={"operations": operations})["results"])
 
     def close(self) -> None:
         """Close the connections to the server."""

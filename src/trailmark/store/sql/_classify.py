@@ -15,8 +15,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from trailmark.governance import Classification
 from trailmark.store.sql._lineage import load_nodes, reachable_ids
-from trailmark.store.sql._tables import Id, classifications
+from trailmark.store.sql._tables import Id, classifications, events
 
+_C_TABLE = classifications
 _C = classifications.c
 _KEY = ["node_id", "label", "origin_id"]
 
@@ -43,22 +44,42 @@ def classify(conn: Connection, node_id: int, label: str, *, propagate: bool, act
 
 
 def follow_links(conn: Connection, edges: Iterable[tuple[int, int]], *, actor: str, now: datetime) -> int:
-    """Carry the propagating labels of each new edge's source to its target and beyond."""
-    by_source: dict[int, list[int]] = {}
+    """Carry the propagating labels of each new edge's source to its target and beyond.
+
+    Call it once the edges are stored. Repeated edges count once, and the whole spread is
+    one ``INSERT ... SELECT`` over a recursive walk seeded from the stored edges between
+    the sources and targets given, so the cost is bounded by the distinct nodes reached.
+    """
+    sources, targets = set(), set()
     for source, target in edges:
-        by_source.setdefault(source, []).append(target)
-    if not by_source:
+        sources.add(source)
+        targets.add(target)
+    if not sources:
         return 0
-    labelled = conn.execute(
-        select(_C.node_id, _C.label, _C.origin_id).where(
-            _C.node_id.in_(list(by_source)), _C.propagate.is_(True), _C.removed_at.is_(None)
+    labelled = select(_C.node_id).where(
+        _C.node_id.in_(sorted(sources)), _C.propagate.is_(True), _C.removed_at.is_(None)
+    ).limit(1)
+    if conn.execute(labelled).first() is None:  # the common case: nothing to carry, one cheap query
+        return 0
+    spread = (
+        select(events.c.target_id.label("id"), _C.label.label("label"), _C.origin_id.label("origin"))
+        .join(_C_TABLE, _C.node_id == events.c.source_id)
+        .where(
+            events.c.source_id.in_(sorted(sources)), events.c.target_id.in_(sorted(targets)),
+            _C.propagate.is_(True), _C.removed_at.is_(None),
         )
-    ).all()
-    added = 0
-    for source, label, origin in labelled:
-        for target in by_source[source]:
-            added += _spread(conn, target, label, origin, actor, now, include_start=True)
-    return added
+        .cte("spread", recursive=True)
+    )
+    spread = spread.union(
+        select(events.c.target_id, spread.c.label, spread.c.origin).join(spread, events.c.source_id == spread.c.id)
+    )
+    query = select(
+        spread.c.id, spread.c.label, spread.c.origin, literal(True), literal(now, _C.created_at.type), literal(actor)
+    ).where(true())  # SQLite reads "FROM spread ON CONFLICT" as a join without a WHERE between
+    statement = _insert_statement(conn).from_select(
+        ["node_id", "label", "origin_id", "propagate", "created_at", "created_by"], query
+    )
+    return conn.execute(statement.on_conflict_do_nothing(index_elements=_KEY)).rowcount
 
 
 def declassify(conn: Connection, node_id: int, label: str, *, actor: str, now: datetime) -> int:
@@ -87,14 +108,14 @@ def active(conn: Connection, node_id: int) -> list[Classification]:
 
 
 def _spread(
-    conn: Connection, start: int, label: str, origin: int, actor: str, now: datetime, *, include_start: bool = False
+    conn: Connection, start: int, label: str, origin: int, actor: str, now: datetime
 ) -> int:
     reach = reachable_ids(start, "downstream")
     query = select(
         reach.c.id, literal(label), literal(origin, Id), literal(True), literal(now, _C.created_at.type),
         literal(actor),
     )
-    query = query.where(true()) if include_start else query.where(reach.c.id != start)
+    query = query.where(reach.c.id != start)
     statement = _insert_statement(conn).from_select(
         ["node_id", "label", "origin_id", "propagate", "created_at", "created_by"], query
     )

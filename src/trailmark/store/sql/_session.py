@@ -13,6 +13,8 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -80,9 +82,58 @@ def _configure_sqlite(engine: Engine) -> None:
 
 @contextmanager
 def read(engine: Engine) -> Iterator[Connection]:
-    """A read-only transaction."""
+    """A read-only transaction (inside :func:`transaction`, that transaction: it sees its own writes)."""
+    joined = _joined(engine)
+    if joined is not None:
+        with _translated():
+            yield joined.conn
+        return
     with _translated(), engine.connect() as conn, conn.begin():
         yield conn
+
+
+@dataclass
+class _Batch:
+    engine: Engine
+    conn: Connection
+    failed: BaseException | None = None
+
+
+_BATCH: ContextVar[_Batch | None] = ContextVar("trailmark_batch", default=None)
+
+
+def _joined(engine: Engine) -> _Batch | None:
+    batch = _BATCH.get()
+    return batch if batch is not None and batch.engine is engine else None
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """One write transaction that every :func:`write` and :func:`read` on ``engine`` in this context joins.
+
+    Committed when the block ends; an exception rolls all of it back. A write that failed
+    inside the block fails the whole block even when the caller caught its error, since
+    the database may hold half of it. Nested blocks join the outer one. Not retried: a
+    clash with a concurrent writer is a ConflictError (on SQLite the write lock is taken
+    up front, so there is none).
+    """
+    outer = _joined(engine)
+    if outer is not None:
+        yield outer.conn
+        return
+    with _translated(), engine.connect() as conn:
+        conn = conn.execution_options(**{_WRITE_OPTION: True})
+        with conn.begin():
+            batch = _Batch(engine, conn)
+            token = _BATCH.set(batch)
+            try:
+                yield conn
+            finally:
+                _BATCH.reset(token)
+            if batch.failed is not None:
+                raise TrailmarkError(
+                    f"a write of the batch failed ({batch.failed}), so none of the batch was stored"
+                ) from batch.failed
 
 
 def write(engine: Engine, work: Callable[[Connection], T]) -> T:
@@ -90,8 +141,16 @@ def write(engine: Engine, work: Callable[[Connection], T]) -> T:
 
     A unique violation from a concurrent writer, a lock or a serialization failure
     reruns ``work`` from the start (it must re-read what it depends on); any other
-    IntegrityError becomes ConflictError.
+    IntegrityError becomes ConflictError. Inside :func:`transaction`, ``work`` runs in it, once.
     """
+    joined = _joined(engine)
+    if joined is not None:
+        try:
+            with _translated():
+                return work(joined.conn)
+        except BaseException as exc:
+            joined.failed = exc
+            raise
     for attempt in range(WRITE_RETRIES):
         try:
             with _translated(retryable=True), engine.connect() as conn:

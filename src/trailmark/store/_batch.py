@@ -1,0 +1,267 @@
+"""Batched writes: the object ``store.batch()`` yields, and ``log_step`` built on it.
+
+A batch has the write methods of a store. On a SQL store its writes run in one
+transaction, and return entities at once; over HTTP they are sent as one request when
+the block ends, and return :class:`Pending` placeholders that later calls of the same
+batch may name, and that hold the entity once the block has ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
+
+from trailmark._clock import Clock
+from trailmark.entities import Artifact, Execution, Metric
+from trailmark.errors import ValidationError
+from trailmark.store import _validate
+
+T = TypeVar("T")
+
+
+class Pending(Generic[T]):
+    """The result of a batched write that is not sent yet; ``.value`` once the batch has ended.
+
+    Attributes of the result (``.id``, ``.ref``...) are read through, once it is there.
+    """
+
+    def __init__(self, index: int, what: str) -> None:
+        self.index = index
+        self.what = what
+        self._value: T | None = None
+        self._done = False
+
+    def resolve(self, value: T) -> None:
+        self._value, self._done = value, True
+
+    @property
+    def value(self) -> T:
+        if not self._done:
+            raise ValidationError(f"the {self.what} of this batch is written when the `with store.batch()` block ends")
+        return self._value  # type: ignore[return-value]  # set together with _done
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.value, name)
+
+    def __repr__(self) -> str:
+        return f"Pending({self.what} #{self.index}{', ' + repr(self._value) if self._done else ''})"
+
+
+def resolved(value: T | Pending[T]) -> T:
+    """The entity of a batch call's result, whichever backend made it."""
+    return value.value if isinstance(value, Pending) else value
+
+
+BatchNode = Artifact | Execution | Pending[Any] | str | int
+"""A node named inside a batch: as in a store call, or the result of an earlier call of the batch."""
+
+
+class Batch(Protocol):
+    """The write methods of a store, batched (see :meth:`trailmark.store.Store.batch`)."""
+
+    def log_artifact(
+        self,
+        type: str,
+        name: str,
+        uri: str | None = None,
+        *,
+        digest: str | None = None,
+        properties: Mapping[str, Any] | None = None,
+    ) -> Artifact | Pending[Artifact]: ...
+
+    def start_execution(
+        self,
+        type: str,
+        name: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        context: str | None = None,
+        context_type: str = "Experiment",
+        environment: Mapping[str, Any] | None = None,
+    ) -> Execution | Pending[Execution]: ...
+
+    def log_params(self, execution: BatchNode, params: Mapping[str, Any]) -> None: ...
+
+    def log_param(self, execution: BatchNode, key: str, value: Any) -> None: ...
+
+    def link(
+        self,
+        execution: BatchNode,
+        *,
+        inputs: Iterable[BatchNode] = (),
+        outputs: Iterable[BatchNode] = (),
+        roles: Mapping[Any, str] | None = None,
+    ) -> None: ...
+
+    def log_metric_points(self, execution: BatchNode, points: Sequence[Metric]) -> None: ...
+
+    def log_metrics(
+        self, execution: BatchNode, values: Mapping[str, float], *, step: int = 0, timestamp: datetime | None = None
+    ) -> None: ...
+
+    def log_metric(
+        self, execution: BatchNode, key: str, value: float, *, step: int = 0, timestamp: datetime | None = None
+    ) -> None: ...
+
+    def set_tag(self, ref: BatchNode, key: str, value: str) -> None: ...
+
+    def end_execution(
+        self,
+        execution: BatchNode,
+        *,
+        status: str = "COMPLETE",
+        error: str | None = None,
+        resources: Mapping[str, Any] | None = None,
+    ) -> Execution | Pending[Execution]: ...
+
+
+def metric_points(values: Mapping[str, float], step: int, when: datetime) -> list[Metric]:
+    """The points of one ``log_metrics`` call, checked."""
+    _validate.step(step)
+    _validate.count(values, "metric points", _validate.MAX_METRIC_POINTS)
+    return [Metric(key, _validate.metric_value(key, v), step, when) for key, v in values.items()]
+
+
+class Helpers:
+    """``log_metric``, ``log_metrics`` and ``log_param`` built on the core write methods."""
+
+    clock: Clock
+
+    def log_metric(
+        self, execution: Any, key: str, value: float, *, step: int = 0, timestamp: datetime | None = None
+    ) -> None:
+        """Log one metric point (for loops, prefer ``run.log_metric``, which buffers)."""
+        self.log_metrics(execution, {key: value}, step=step, timestamp=timestamp)
+
+    def log_metrics(
+        self, execution: Any, values: Mapping[str, float], *, step: int = 0, timestamp: datetime | None = None
+    ) -> None:
+        """Log several metrics at one step in one write."""
+        points = metric_points(values, step, timestamp or self.clock.now())
+        self.log_metric_points(execution, points)  # type: ignore[attr-defined]
+
+    def log_param(self, execution: Any, key: str, value: Any) -> None:
+        """Add one parameter to a running execution."""
+        self.log_params(execution, {key: value})  # type: ignore[attr-defined]
+
+
+class DirectBatch(Helpers):
+    """A batch whose calls go straight to a store whose writes, meanwhile, share one transaction."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+        self.clock = store.clock
+
+    def log_artifact(
+        self,
+        type: str,
+        name: str,
+        uri: str | None = None,
+        *,
+        digest: str | None = None,
+        properties: Mapping[str, Any] | None = None,
+    ) -> Artifact:
+        return self._store.log_artifact(type, name, uri, digest=digest, properties=properties)  # type: ignore[no-any-return]
+
+    def start_execution(
+        self,
+        type: str,
+        name: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        context: str | None = None,
+        context_type: str = "Experiment",
+        environment: Mapping[str, Any] | None = None,
+    ) -> Execution:
+        return self._store.start_execution(  # type: ignore[no-any-return]
+            type, name, params=params, context=context, context_type=context_type, environment=environment
+        )
+
+    def log_params(self, execution: BatchNode, params: Mapping[str, Any]) -> None:
+        self._store.log_params(resolved(execution), params)
+
+    def link(
+        self,
+        execution: BatchNode,
+        *,
+        inputs: Iterable[BatchNode] = (),
+        outputs: Iterable[BatchNode] = (),
+        roles: Mapping[Any, str] | None = None,
+    ) -> None:
+        self._store.link(
+            resolved(execution), inputs=[resolved(n) for n in inputs], outputs=[resolved(n) for n in outputs],
+            roles={_role_key(k): v for k, v in (roles or {}).items()},
+        )
+
+    def log_metric_points(self, execution: BatchNode, points: Sequence[Metric]) -> None:
+        self._store.log_metric_points(resolved(execution), points)
+
+    def set_tag(self, ref: BatchNode, key: str, value: str) -> None:
+        self._store.set_tag(resolved(ref), key, value)
+
+    def end_execution(
+        self,
+        execution: BatchNode,
+        *,
+        status: str = "COMPLETE",
+        error: str | None = None,
+        resources: Mapping[str, Any] | None = None,
+    ) -> Execution:
+        return self._store.end_execution(  # type: ignore[no-any-return]
+            resolved(execution), status=status, error=error, resources=resources
+        )
+
+
+def _role_key(key: Any) -> int:
+    """A roles key: an artifact id, or an artifact (or its placeholder)."""
+    found = resolved(key)
+    if isinstance(found, Artifact):
+        return found.id
+    if isinstance(found, bool) or not isinstance(found, int):
+        raise ValidationError(f"roles are keyed by artifact or artifact id, got {found!r}")
+    return found
+
+
+def log_step(
+    store: Any,
+    type: str,
+    name: str,
+    *,
+    params: Mapping[str, Any] | None = None,
+    inputs: Iterable[BatchNode] = (),
+    outputs: Iterable[Mapping[str, Any] | BatchNode] = (),
+    metrics: Mapping[str, float] | None = None,
+    status: str = "COMPLETE",
+    error: str | None = None,
+    context: str | None = None,
+    environment: Mapping[str, Any] | None = None,
+) -> Execution:
+    """A whole step in one batch: start, outputs logged, links, metrics, end (see Store.log_step)."""
+    with store.batch() as b:
+        execution = b.start_execution(type, name, params=params, context=context, environment=environment)
+        made = [_output(b, o) for o in outputs]
+        b.link(execution, inputs=list(inputs), outputs=made)
+        if metrics:
+            b.log_metrics(execution, metrics)
+        ended = b.end_execution(execution, status=status, error=error)
+    return resolved(ended)  # type: ignore[no-any-return]
+
+
+_OUTPUT_KEYS = {"type", "name", "uri", "digest", "properties"}
+
+
+def _output(batch: Batch, output: Mapping[str, Any] | BatchNode) -> BatchNode:
+    if not isinstance(output, Mapping):
+        return output
+    unknown = set(output) - _OUTPUT_KEYS
+    if unknown or "type" not in output or "name" not in output:
+        raise ValidationError(
+            f"an output to log is a mapping with type, name and optionally uri, digest, properties; got {dict(output)!r}"
+        )
+    return batch.log_artifact(
+        output["type"], output["name"], output.get("uri"), digest=output.get("digest"),
+        properties=output.get("properties"),
+    )
