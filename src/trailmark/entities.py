@@ -154,6 +154,42 @@ class AliasMove:
     set_at: datetime
 
 
+@dataclasses.dataclass(frozen=True)
+class ColumnEdge:
+    """Column-level lineage: ``target``'s ``target_column`` derives from ``source``'s ``source_column``.
+
+    ``source`` and ``target`` are dataset version references (``dataset:raw@1``).
+    """
+
+    source: str
+    source_column: str
+    target: str
+    target_column: str
+    transformation: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class IngestedEvent:
+    """What one OpenLineage event touched: its run's execution (None for DatasetEvent, JobEvent) and datasets."""
+
+    execution: Execution | None
+    inputs: list[Artifact]
+    outputs: list[Artifact]
+
+
+@dataclasses.dataclass(frozen=True)
+class LineageJob:
+    """An OpenLineage job: its facets so far, the datasets of its latest run, and that run."""
+
+    namespace: str
+    name: str
+    facets: dict[str, Any]
+    updated_at: datetime
+    inputs: list[dict[str, str]]  # [{"namespace", "name"}]
+    outputs: list[dict[str, str]]
+    latest_run: Execution | None = None
+
+
 T = TypeVar("T")
 
 

@@ -6,7 +6,6 @@ import secrets
 
 import pytest
 
-from trailmark.openlineage._ingest import ingest
 from trailmark.store.sql import SqlStore
 
 
@@ -21,13 +20,13 @@ def _event(event_type: str, **run_facets):
 def test_big_facets_are_kept(store_uri):
     plan = {"_producer": "p", "plan": secrets.token_hex(4000)}
     with SqlStore(store_uri) as store:
-        done = ingest(store, _event("COMPLETE", spark_logicalPlan=plan))
+        done = store.ingest_openlineage(_event("COMPLETE", spark_logicalPlan=plan))
         assert done.execution.params["openlineage.runFacets"]["spark_logicalPlan"] == plan
 
 
 def test_a_run_is_found_again_by_its_tag(store_uri):
     with SqlStore(store_uri) as store:
-        first = ingest(store, _event("START"))
-        last = ingest(store, _event("COMPLETE"))
+        first = store.ingest_openlineage(_event("START"))
+        last = store.ingest_openlineage(_event("COMPLETE"))
         assert first.execution.id == last.execution.id and last.execution.status == "COMPLETE"
         assert last.inputs == first.inputs

@@ -84,7 +84,7 @@ def test_a_spark_run_becomes_an_execution_with_its_datasets(client, store):
     )
     client.emit(_event(RunState.COMPLETE, run_id, inputs=[orders], outputs=[daily]))
 
-    (execution,) = store.search("", kind="executions")
+    (execution,) = store.search("name = 'spark://cluster/etl.load_orders'", kind="executions")
     assert (execution.type, execution.status) == ("Query", "COMPLETE")
     assert execution.name == "spark://cluster/etl.load_orders"
     assert execution.params["openlineage.runId"] == run_id
@@ -92,6 +92,8 @@ def test_a_spark_run_becomes_an_execution_with_its_datasets(client, store):
     assert execution.params["openlineage.outputFacets"]["s3://lake/daily/totals"]["outputStatistics"]["rowCount"] == 31
     assert store.tags(execution) == {"openlineage.runId": run_id}
     assert [(c.type, c.name) for c in store.contexts()] == [("Pipeline", "airflow/daily_etl")]
+    (dag_run,) = store.search("name = 'airflow/daily_etl'", kind="executions")
+    assert execution.parent_id == dag_run.id and dag_run.params["openlineage.runId"] == str(parent.run.runId)
 
     graph = store.lineage(execution, direction="both")
     (source,) = graph.artifacts()[:1]
@@ -107,14 +109,20 @@ def test_a_spark_run_becomes_an_execution_with_its_datasets(client, store):
     assert {(e.kind, e.artifact_id) for e in graph.edges} == {("INPUT", source.id), ("OUTPUT", target.id)}
 
 
-def test_a_schema_change_is_a_new_version(client, store):
+def test_readers_never_split_a_dataset_writers_make_one_version_each(client, store):
     for columns in ([("id", "BIGINT")], [("id", "BIGINT")], [("id", "BIGINT"), ("note", "TEXT")]):
         run_id = str(generate_new_uuid())
         client.emit(_event(RunState.START, run_id, inputs=[_orders(*columns)]))
         client.emit(_event(RunState.COMPLETE, run_id))
-    versions = store.versions("Dataset", "shop.public.orders")
-    assert [len(v.properties["facets"]["schema"]["fields"]) for v in versions] == [1, 2]
-    assert len(store.search("", kind="executions")) == 3
+    (first,) = store.versions("Dataset", "shop.public.orders")  # made by the first mention, never split
+    assert len(first.properties["facets"]["schema"]["fields"]) == 1
+    for _ in range(2):
+        run_id = str(generate_new_uuid())
+        written = OutputDataset(namespace="postgres://db:5432", name="shop.public.orders")
+        client.emit(_event(RunState.START, run_id, job="writer", outputs=[written]))
+        client.emit(_event(RunState.COMPLETE, run_id, job="writer", outputs=[written]))
+    assert [v.version for v in store.versions("Dataset", "shop.public.orders")] == [1, 2, 3]
+    assert len(store.search("", kind="executions")) == 5
 
 
 def test_fail_and_abort_end_the_execution_failed(client, store):
@@ -172,11 +180,17 @@ def test_events_without_start_repeated_and_after_the_end(api):
 @pytest.mark.parametrize(
     "event, fragment",
     [
-        ({"eventType": "START", "job": {"namespace": "n", "name": "j"}}, "body.run: Field required"),
-        ({"eventType": "START", "run": {"runId": ""}, "job": {"namespace": "n", "name": "j"}}, "body.run.runId"),
-        ({"eventType": "FINISHED", "run": {"runId": "r"}, "job": {"namespace": "n", "name": "j"}}, "body.eventType"),
-        ({"dataset": {"namespace": "n", "name": "d"}, "eventTime": "2026-05-01T10:00:00Z"}, "body.run: Field required"),
-        ({**_json("START"), "inputs": [{"namespace": "n"}]}, "body.inputs.0.name: Field required"),
+        ({"eventType": "START", "job": {"namespace": "n", "name": "j"}}, "needs run.runId"),
+        ({"eventType": "START", "run": {"runId": ""}, "job": {"namespace": "n", "name": "j"}}, "run.runId must be"),
+        ({"eventType": "FINISHED", "run": {"runId": "r"}, "job": {"namespace": "n", "name": "j"}}, "eventType must"),
+        ({"dataset": {"namespace": "n"}, "eventTime": "2026-05-01T10:00:00Z"}, "dataset.name must be"),
+        ({**_json("START"), "inputs": [{"namespace": "n"}]}, "inputs[0].name must be"),
+        ({**_json("START"), "run": {"runId": "r", "facets": {"errorMessage": {"message": 3}}}},
+         "facet run.facets.errorMessage: message must be text, got int"),
+        ({**_json("START"), "job": {"namespace": "n", "name": "j", "facets": {"jobType": []}}},
+         "facet job.facets.jobType must be an object"),
+        ({**_json("START"), "eventTime": "yesterday"}, "eventTime must be an ISO 8601"),
+        ({**_json("START"), "inputs": [{"namespace": "n", "name": "a\x00b"}]}, "NUL"),
     ],
 )
 def test_malformed_events_are_refused(api, event, fragment):

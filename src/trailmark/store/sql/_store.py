@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -22,8 +21,7 @@ from trailmark.governance._sensitive import seal
 from trailmark.lineage import Lineage
 from trailmark.refs import parse_ref
 from trailmark.store import _validate
-from trailmark.store._base import StoreBase, distinct_nodes, node_id
-from trailmark.store._batch import Batch, DirectBatch
+from trailmark.store._base import StoreBase, node_id
 from trailmark.store._digests import artifact_digest, normalise_uri
 from trailmark.store._protocol import NodeLike
 from trailmark.store.sql import (
@@ -41,6 +39,7 @@ from trailmark.store.sql import (
 from trailmark.store.sql._audit import Change
 from trailmark.store.sql._bytes import SqlBytes
 from trailmark.store.sql._governed import GovernedStore
+from trailmark.store.sql._lineage_events import LineageEventStore
 from trailmark.store.sql._protected import ProtectedStore
 from trailmark.store.sql._reusing import ReuseStore
 from trailmark.store.sql._tables import context_members, contexts, environments, events, projects, tags
@@ -56,7 +55,7 @@ def local_user() -> str:
         return "unknown"
 
 
-class SqlStore(GovernedStore, ProtectedStore, SqlBytes, ReuseStore, StoreBase):
+class SqlStore(GovernedStore, ProtectedStore, SqlBytes, ReuseStore, LineageEventStore, StoreBase):
     """A store in a SQLite file or a PostgreSQL database.
 
     Example:
@@ -229,17 +228,13 @@ class SqlStore(GovernedStore, ProtectedStore, SqlBytes, ReuseStore, StoreBase):
         outputs: Iterable[NodeLike] = (),
         roles: Mapping[int, str] | None = None,
     ) -> None:
-        """Record that ``execution`` read ``inputs`` and wrote ``outputs`` (``roles``: artifact id -> role).
-
-        Each node counts once: repeated inputs or outputs make one edge.
-        """
+        """Record that ``execution`` read ``inputs`` and wrote ``outputs`` (``roles``: artifact id -> role)."""
         roles = {key: _validate.role(value) for key, value in dict(roles or {}).items()}
-        inputs, outputs = distinct_nodes(inputs), distinct_nodes(outputs)
-        _validate.link_sizes(inputs, outputs)
+        inputs, outputs = list(inputs), list(outputs)
 
         def work(conn: Connection) -> tuple[int, list[dict[str, Any]]]:
             exec_id = self._execution_id(conn, execution)
-            rows: dict[tuple[int, int], dict[str, Any]] = {}
+            rows = []
             for kind, group in (("INPUT", inputs), ("OUTPUT", outputs)):
                 for item in group:
                     found_kind, art_id = self._resolve(conn, item)
@@ -247,14 +242,13 @@ class SqlStore(GovernedStore, ProtectedStore, SqlBytes, ReuseStore, StoreBase):
                         raise ValidationError(f"only artifacts are linked as {kind.lower()}s; {item!r} is an execution")
                     source, target = (art_id, exec_id) if kind == "INPUT" else (exec_id, art_id)
                     role = roles.get(art_id)
-                    rows.setdefault((source, target), {"source_id": source, "target_id": target, "kind": kind,
-                                                       "role": role})
-            edges = list(rows.values())
-            if edges:
-                upsert(conn, events, edges, keys=["source_id", "target_id"])
-                _attribute_outputs(conn, exec_id, [r["target_id"] for r in edges if r["kind"] == "OUTPUT"])
-                _classify.follow_links(conn, list(rows), actor=self.actor, now=self.clock.now())
-            return exec_id, edges
+                    rows.append({"source_id": source, "target_id": target, "kind": kind, "role": role})
+            if rows:
+                upsert(conn, events, rows, keys=["source_id", "target_id"])
+                _attribute_outputs(conn, exec_id, [r["target_id"] for r in rows if r["kind"] == "OUTPUT"])
+                _classify.follow_links(conn, [(r["source_id"], r["target_id"]) for r in rows], actor=self.actor,
+                                       now=self.clock.now())
+            return exec_id, rows
 
         self._write(work, audit=lambda done: Change("link", f"exec:{done[0]}", done[1]) if done[1] else None)
 
@@ -420,22 +414,6 @@ class SqlStore(GovernedStore, ProtectedStore, SqlBytes, ReuseStore, StoreBase):
     def alias_history(self, model: str, alias: str | None = None) -> list[AliasMove]:
         with self._read() as conn:
             return _registry.alias_history(conn, self._project_id, model, alias)
-
-    # -- batched writes -----------------------------------------------------------------
-
-    @contextmanager
-    def batch(self) -> Iterator[Batch]:
-        """Writes in one transaction: nothing is visible before the block ends; an exception rolls it all back.
-
-        While the block runs, this store's writes and reads in the same thread (or task)
-        join the transaction, so they see what the batch wrote.
-        """
-        try:
-            with _session.transaction(self.engine):
-                yield DirectBatch(self)
-        except BaseException:
-            self._environment_ids.clear()  # ids cached during the batch were rolled back with it
-            raise
 
     def close(self) -> None:
         """Release the database connections."""

@@ -321,6 +321,69 @@ tombstones = Table(
 )
 
 # -- reuse: see docs/reuse.md -----------------------------------------------------------
+# OpenLineage (migration 0004). A runId names one execution: concurrent events of one run
+# meet on the primary key, not on a lookup. A (namespace, name) names one Dataset series.
+openlineage_runs = Table(
+    "openlineage_runs",
+    metadata,
+    Column("project_id", Id, ForeignKey("projects.id"), primary_key=True),
+    Column("run_id", String(200), primary_key=True),
+    Column("execution_id", Id, ForeignKey("executions.id"), nullable=False, unique=True),
+    Column("namespace", String(300), nullable=False),
+    Column("job", String(500), nullable=False),
+)
+
+openlineage_jobs = Table(
+    "openlineage_jobs",
+    metadata,
+    Column("project_id", Id, ForeignKey("projects.id"), primary_key=True),
+    Column("namespace", String(300), primary_key=True),
+    Column("name", String(500), primary_key=True),
+    Column("facets", Json, nullable=False),  # latest value of each facet, over every event of the job
+    Column("updated_at", When, nullable=False),
+)
+
+openlineage_datasets = Table(
+    "openlineage_datasets",
+    metadata,
+    Column("project_id", Id, ForeignKey("projects.id"), primary_key=True),
+    Column("namespace", String(300), primary_key=True),
+    Column("name", String(500), primary_key=True),
+    Column("series", String(300), nullable=False),  # the Dataset series' name in Trailmark
+    Column("facets", Json, nullable=False),
+    Column("updated_at", When, nullable=False),
+    UniqueConstraint("project_id", "series", name="uq_openlineage_datasets_series"),
+)
+
+# Every event as it came (lossless export); execution_id is None for DatasetEvent and JobEvent.
+openlineage_events = Table(
+    "openlineage_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("project_id", Id, ForeignKey("projects.id"), nullable=False),
+    Column("execution_id", Id, ForeignKey("executions.id")),
+    Column("event_type", String(20)),
+    Column("received_at", When, nullable=False),
+    Column("event", Json, nullable=False),
+    Index("ix_openlineage_events_project", "project_id", "id"),
+    Index("ix_openlineage_events_execution", "execution_id", "id"),
+)
+
+# Column-level lineage: target.target_column derives from source.source_column.
+column_edges = Table(
+    "column_edges",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("source_id", Id, ForeignKey("artifacts.id"), nullable=False),
+    Column("source_column", String(300), nullable=False),
+    Column("target_id", Id, ForeignKey("artifacts.id"), nullable=False),
+    Column("target_column", String(300), nullable=False),
+    Column("transformation", Text),
+    Column("execution_id", Id, ForeignKey("executions.id")),
+    UniqueConstraint("source_id", "source_column", "target_id", "target_column", name="uq_column_edges_key"),
+    Index("ix_column_edges_target", "target_id", "target_column"),
+)
+
 
 # The meta-feature vector of each profiled dataset (float32 bytes, see trailmark.reuse._features),
 # so that ``similar`` scores every dataset of a project from one narrow row each.
