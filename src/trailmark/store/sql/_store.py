@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -21,7 +22,8 @@ from trailmark.governance._sensitive import seal
 from trailmark.lineage import Lineage
 from trailmark.refs import parse_ref
 from trailmark.store import _validate
-from trailmark.store._base import StoreBase, node_id
+from trailmark.store._base import StoreBase, distinct_nodes, node_id
+from trailmark.store._batch import Batch, DirectBatch
 from trailmark.store._digests import artifact_digest, normalise_uri
 from trailmark.store._protocol import NodeLike
 from trailmark.store.sql import (
@@ -228,13 +230,17 @@ class SqlStore(GovernedStore, ProtectedStore, SqlBytes, ReuseStore, LineageEvent
         outputs: Iterable[NodeLike] = (),
         roles: Mapping[int, str] | None = None,
     ) -> None:
-        """Record that ``execution`` read ``inputs`` and wrote ``outputs`` (``roles``: artifact id -> role)."""
+        """Record that ``execution`` read ``inputs`` and wrote ``outputs`` (``roles``: artifact id -> role).
+
+        Each node counts once: repeated inputs or outputs make one edge.
+        """
         roles = {key: _validate.role(value) for key, value in dict(roles or {}).items()}
-        inputs, outputs = list(inputs), list(outputs)
+        inputs, outputs = distinct_nodes(inputs), distinct_nodes(outputs)
+        _validate.link_sizes(inputs, outputs)
 
         def work(conn: Connection) -> tuple[int, list[dict[str, Any]]]:
             exec_id = self._execution_id(conn, execution)
-            rows = []
+            rows: dict[tuple[int, int], dict[str, Any]] = {}
             for kind, group in (("INPUT", inputs), ("OUTPUT", outputs)):
                 for item in group:
                     found_kind, art_id = self._resolve(conn, item)
@@ -242,13 +248,14 @@ class SqlStore(GovernedStore, ProtectedStore, SqlBytes, ReuseStore, LineageEvent
                         raise ValidationError(f"only artifacts are linked as {kind.lower()}s; {item!r} is an execution")
                     source, target = (art_id, exec_id) if kind == "INPUT" else (exec_id, art_id)
                     role = roles.get(art_id)
-                    rows.append({"source_id": source, "target_id": target, "kind": kind, "role": role})
-            if rows:
-                upsert(conn, events, rows, keys=["source_id", "target_id"])
-                _attribute_outputs(conn, exec_id, [r["target_id"] for r in rows if r["kind"] == "OUTPUT"])
-                _classify.follow_links(conn, [(r["source_id"], r["target_id"]) for r in rows], actor=self.actor,
-                                       now=self.clock.now())
-            return exec_id, rows
+                    rows.setdefault((source, target), {"source_id": source, "target_id": target, "kind": kind,
+                                                       "role": role})
+            edges = list(rows.values())
+            if edges:
+                upsert(conn, events, edges, keys=["source_id", "target_id"])
+                _attribute_outputs(conn, exec_id, [r["target_id"] for r in edges if r["kind"] == "OUTPUT"])
+                _classify.follow_links(conn, list(rows), actor=self.actor, now=self.clock.now())
+            return exec_id, edges
 
         self._write(work, audit=lambda done: Change("link", f"exec:{done[0]}", done[1]) if done[1] else None)
 
@@ -414,6 +421,22 @@ class SqlStore(GovernedStore, ProtectedStore, SqlBytes, ReuseStore, LineageEvent
     def alias_history(self, model: str, alias: str | None = None) -> list[AliasMove]:
         with self._read() as conn:
             return _registry.alias_history(conn, self._project_id, model, alias)
+
+    # -- batched writes -----------------------------------------------------------------
+
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """Writes in one transaction: nothing is visible before the block ends; an exception rolls it all back.
+
+        While the block runs, this store's writes and reads in the same thread (or task)
+        join the transaction, so they see what the batch wrote.
+        """
+        try:
+            with _session.transaction(self.engine):
+                yield DirectBatch(self)
+        except BaseException:
+            self._environment_ids.clear()  # ids cached during the batch were rolled back with it
+            raise
 
     def close(self) -> None:
         """Release the database connections."""
