@@ -1,8 +1,9 @@
-"""SqlStore's governance face, part one: the audit log, users, tokens, projects, members.
+"""The SQL store's governance, part one: the audit log, users, tokens, projects, members.
 
-Mixed into :class:`~trailmark.store.sql.SqlStore`. An embedded store acts as the local
-user with every right; the server checks roles before it calls these (see
-``trailmark.server._auth``).
+:class:`Governance` works on a :class:`~trailmark.store.sql._scope.Scope` it is handed;
+:class:`~trailmark.store.sql.SqlStore` builds one per call and keeps the public methods.
+An embedded store acts as the local user with every right; the server checks roles
+before it calls these (see ``trailmark.server._auth``).
 """
 
 from __future__ import annotations
@@ -13,24 +14,28 @@ from typing import TYPE_CHECKING
 from trailmark.audit import AuditEntry, AuditReport, parse_anchor, verify
 from trailmark.entities import Artifact, Execution
 from trailmark.errors import NotFoundError, ValidationError
-from trailmark.governance import IssuedToken, Member, Principal, Role, TokenInfo, User, authorize, parse_duration
+from trailmark.governance import IssuedToken, Member, Principal, Role, TokenInfo, User, parse_duration
 from trailmark.store import _validate
 from trailmark.store.sql import _access, _audit
 from trailmark.store.sql._audit import Change
+from trailmark.store.sql._scope import Scope
 
 if TYPE_CHECKING:
     from trailmark.store import NodeLike
 
 
-class GovernedStore:
-    """Audit log and access control over the store's database."""
+class Governance:
+    """Audit log and access control over one store's database, as its scope's actor."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
 
     # -- audit ------------------------------------------------------------------------
 
     def verify_audit(self, *, anchor: str | None = None) -> AuditReport:
         """Recompute the hash chain over every entry (``store.audit.verify()``); see :func:`verify`."""
         expected = parse_anchor(anchor) if anchor is not None else None
-        with self._read() as conn:
+        with self.scope.read() as conn:
             return verify(_audit.stream(conn), anchor=expected)
 
     def audit_entries(
@@ -45,16 +50,17 @@ class GovernedStore:
         """The newest ``limit`` entries, oldest first (``store.audit.log()``); ``project`` keeps one project's."""
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise ValidationError(f"limit must be a whole number >= 1, got {limit!r}")
-        ref = self._target_ref(target) if target is not None else None
-        with self._read() as conn:
+        ref = self.target_ref(target) if target is not None else None
+        with self.scope.read() as conn:
             return _audit.entries(conn, target=ref, actor=actor, since=since, project=project, limit=limit)
 
-    def _target_ref(self, target: NodeLike) -> str:
+    def target_ref(self, target: NodeLike) -> str:
         """A node's canonical reference, or the text as given (``user:alice``, ``token:ID``)."""
         if isinstance(target, (Artifact, Execution)):
             return target.ref
         try:
-            return self.get(target).ref
+            with self.scope.read() as conn:
+                return self.scope.node_ref(conn, self.scope.node(conn, target)[1])
         except (NotFoundError, ValidationError):
             return str(target)
 
@@ -63,13 +69,14 @@ class GovernedStore:
     def add_user(self, name: str) -> User:
         """Register a user. Once any user exists, the server requires a token on every route."""
         _validate.node_name(name, "user name", max_length=_validate.MAX_SHORT_NAME)
-        return self._write(
-            lambda conn: _access.add_user(conn, name, actor=self.actor, now=self.clock.now()),
-            audit=lambda user: Change("user.add", f"user:{name}", {"name": name}, unscoped=True),
+        scope = self.scope
+        return scope.audited(
+            lambda conn: _access.add_user(conn, name, actor=scope.actor, now=scope.now()),
+            lambda user: Change("user.add", f"user:{name}", {"name": name}, unscoped=True),
         )
 
     def users(self) -> list[User]:
-        with self._read() as conn:
+        with self.scope.read() as conn:
             return _access.list_users(conn)
 
     def create_token(self, user: str, *, expires: str | timedelta | None = None) -> IssuedToken:
@@ -79,23 +86,25 @@ class GovernedStore:
             user: an existing user's name.
             expires: a lifetime such as ``"30d"`` or a timedelta; None never expires.
         """
-        expires_at = self.clock.now() + parse_duration(expires) if expires is not None else None
-        return self._write(
-            lambda conn: _access.create_token(conn, user, expires_at=expires_at, now=self.clock.now()),
-            audit=lambda issued: Change(
+        scope = self.scope
+        expires_at = scope.now() + parse_duration(expires) if expires is not None else None
+        return scope.audited(
+            lambda conn: _access.create_token(conn, user, expires_at=expires_at, now=scope.now()),
+            lambda issued: Change(
                 "token.create", f"token:{issued.id}", {"user": user, "expires_at": expires_at}, unscoped=True
             ),
         )
 
     def revoke_token(self, token_id: str) -> TokenInfo:
         """Revoke a token by its id (revoking twice is harmless)."""
-        return self._write(
-            lambda conn: _access.revoke_token(conn, token_id, now=self.clock.now()),
-            audit=lambda info: Change("token.revoke", f"token:{token_id}", {"user": info.user}, unscoped=True),
+        scope = self.scope
+        return scope.audited(
+            lambda conn: _access.revoke_token(conn, token_id, now=scope.now()),
+            lambda info: Change("token.revoke", f"token:{token_id}", {"user": info.user}, unscoped=True),
         )
 
     def tokens(self, *, user: str | None = None) -> list[TokenInfo]:
-        with self._read() as conn:
+        with self.scope.read() as conn:
             return _access.list_tokens(conn, user=user)
 
     def authenticate(self, token: str | None) -> Principal:
@@ -104,44 +113,37 @@ class GovernedStore:
         Raises:
             AuthenticationError: the token is empty, malformed, unknown, expired or revoked.
         """
-        with self._read() as conn:
-            return _access.authenticate(conn, token, now=self.clock.now())
+        with self.scope.read() as conn:
+            return _access.authenticate(conn, token, now=self.scope.now())
 
     def auth_required(self) -> bool:
         """Whether the store has users (and so the server asks every caller for a token)."""
-        with self._read() as conn:
+        with self.scope.read() as conn:
             return _access.any_user(conn)
-
-    @staticmethod
-    def authorize(principal: Principal, project: str, needed: Role | str) -> None:
-        """Raise PermissionDeniedError unless ``principal`` has ``needed`` or more in ``project``."""
-        authorize(principal, project, needed)
 
     # -- projects and members ---------------------------------------------------------
 
     def add_project(self, name: str) -> str:
         """Create a project (a namespace and the unit of access control); harmless if it exists."""
         _validate.project_name(name)
-        self._write(
-            lambda conn: _access.add_project(conn, name, now=self.clock.now()),
-            audit=lambda created: Change("project.add", f"project:{name}", {"name": name}, name) if created else None,
+        self.scope.audited(
+            lambda conn: _access.add_project(conn, name, now=self.scope.now()),
+            lambda created: Change("project.add", f"project:{name}", {"name": name}, name) if created else None,
         )
         return name
 
     def projects(self) -> list[str]:
-        with self._read() as conn:
+        with self.scope.read() as conn:
             return _access.list_projects(conn)
 
     def add_member(self, project: str, user: str, role: Role | str) -> Member:
         """Give ``user`` a role in ``project`` (viewer, editor or admin), replacing any earlier one."""
         parsed = Role.parse(role)
-        return self._write(
+        return self.scope.audited(
             lambda conn: _access.set_member(conn, project, user, parsed),
-            audit=lambda member: Change(
-                "member.set", f"project:{project}", {"user": user, "role": parsed.value}, project
-            ),
+            lambda member: Change("member.set", f"project:{project}", {"user": user, "role": parsed.value}, project),
         )
 
     def members(self, project: str | None = None) -> list[Member]:
-        with self._read() as conn:
+        with self.scope.read() as conn:
             return _access.list_members(conn, project)

@@ -1,6 +1,7 @@
-"""SqlStore's governance face, part two: classifications, sensitive values, purge.
+"""The SQL store's governance, part two: classifications, sensitive values, purge.
 
-Mixed into :class:`~trailmark.store.sql.SqlStore`; every change appends an audit entry.
+:class:`Protection` works on the :class:`~trailmark.store.sql._scope.Scope` it is handed;
+every change appends an audit entry.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from trailmark.entities import Artifact
 from trailmark.errors import NotFoundError, ValidationError
@@ -17,7 +18,7 @@ from trailmark.governance._sensitive import unseal
 from trailmark.store import _validate
 from trailmark.store.sql import _classify, _purge
 from trailmark.store.sql._audit import Change
-from trailmark.store.sql._lineage import load_nodes
+from trailmark.store.sql._scope import Scope
 from trailmark.store.sql._tables import artifacts, executions
 
 if TYPE_CHECKING:
@@ -26,8 +27,11 @@ if TYPE_CHECKING:
 _FIELDS = {"artifact": ("properties",), "execution": ("params",)}
 
 
-class ProtectedStore:
-    """Classifications, encrypted values and purge over the store's database."""
+class Protection:
+    """Classifications, encrypted values and purge over one store's database."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
 
     # -- classifications ------------------------------------------------------------------
 
@@ -41,13 +45,14 @@ class ProtectedStore:
             >>> store.classify("dataset:housing-raw@1", "PII")
         """
         label = _validate.type_name(label, "classification label")
+        scope = self.scope
 
-        def work(conn) -> str:
-            _, node = self._resolve(conn, ref)
-            _classify.classify(conn, node, label, propagate=propagate, actor=self.actor, now=self.clock.now())
-            return self._ref_of(conn, node)
+        def work(conn: Connection) -> str:
+            _, node = scope.node(conn, ref)
+            _classify.classify(conn, node, label, propagate=propagate, actor=scope.actor, now=scope.now())
+            return scope.node_ref(conn, node)
 
-        self._write(work, audit=lambda target: Change("classify", target, {"label": label, "propagate": propagate}))
+        scope.audited(work, lambda target: Change("classify", target, {"label": label, "propagate": propagate}))
         return self.classifications(ref)
 
     def declassify(self, ref: NodeLike, label: str) -> None:
@@ -57,19 +62,20 @@ class ProtectedStore:
         declassified node no longer passes the label on to later outputs.
         """
         label = _validate.type_name(label, "classification label")
+        scope = self.scope
 
-        def work(conn) -> str:
-            _, node = self._resolve(conn, ref)
-            if not _classify.declassify(conn, node, label, actor=self.actor, now=self.clock.now()):
-                raise NotFoundError(f"{self._ref_of(conn, node)} is not classified {label!r}")
-            return self._ref_of(conn, node)
+        def work(conn: Connection) -> str:
+            _, node = scope.node(conn, ref)
+            if not _classify.declassify(conn, node, label, actor=scope.actor, now=scope.now()):
+                raise NotFoundError(f"{scope.node_ref(conn, node)} is not classified {label!r}")
+            return scope.node_ref(conn, node)
 
-        self._write(work, audit=lambda target: Change("declassify", target, {"label": label}))
+        scope.audited(work, lambda target: Change("declassify", target, {"label": label}))
 
     def classifications(self, ref: NodeLike) -> list[Classification]:
         """The labels a node carries, each with its origin (the node it was applied to)."""
-        with self._read() as conn:
-            _, node = self._resolve(conn, ref)
+        with self.scope.read() as conn:
+            _, node = self.scope.node(conn, ref)
             return _classify.active(conn, node)
 
     # -- sensitive values -------------------------------------------------------------
@@ -86,20 +92,21 @@ class ProtectedStore:
             PermissionDeniedError: the key that encrypted the value is not configured.
         """
         keys = path.split(".") if isinstance(path, str) else []
+        scope = self.scope
 
-        def work(conn) -> tuple[str, Any]:
-            kind, node = self._resolve(conn, ref)
+        def work(conn: Connection) -> tuple[str, Any]:
+            kind, node = scope.node(conn, ref)
             if len(keys) < 2 or keys[0] not in _FIELDS[kind]:
                 raise ValidationError(f"invalid path {path!r}: expected {' or '.join(_FIELDS[kind])}.KEY for an {kind}")
             table = artifacts if kind == "artifact" else executions
             value = conn.execute(select(table.c[keys[0]]).where(table.c.id == node)).scalar_one()
             for key in keys[1:]:
                 if not isinstance(value, dict) or key not in value:
-                    raise NotFoundError(f"{self._ref_of(conn, node)} has no value at {path!r}")
+                    raise NotFoundError(f"{scope.node_ref(conn, node)} has no value at {path!r}")
                 value = value[key]
-            return self._ref_of(conn, node), unseal(value, Keyring.from_env())
+            return scope.node_ref(conn, node), unseal(value, Keyring.from_env())
 
-        _, plain = self._write(work, audit=lambda done: Change("sensitive.read", done[0], {"path": path}))
+        _, plain = scope.audited(work, lambda done: Change("sensitive.read", done[0], {"path": path}))
         return plain
 
     # -- purge ------------------------------------------------------------------------
@@ -112,26 +119,24 @@ class ProtectedStore:
         """
         if not isinstance(reason, str) or not reason.strip():
             raise ValidationError("a purge needs a reason (who asked, which request)")
+        scope = self.scope
 
-        def work(conn) -> Tombstone:
-            kind, node = self._resolve(conn, ref)
-            return _purge.purge(conn, node, kind, reason=reason.strip(), actor=self.actor, now=self.clock.now())
+        def work(conn: Connection) -> Tombstone:
+            kind, node = scope.node(conn, ref)
+            return _purge.purge(conn, node, kind, reason=reason.strip(), actor=scope.actor, now=scope.now())
 
-        return self._write(work, audit=lambda stone: Change("purge", stone.ref, {"reason": stone.reason}))
+        return scope.audited(work, lambda stone: Change("purge", stone.ref, {"reason": stone.reason}))
 
     def tombstone(self, ref: NodeLike) -> Tombstone | None:
         """What a purge left of a node (None if it was never purged)."""
-        with self._read() as conn:
-            _, node = self._resolve(conn, ref)
+        with self.scope.read() as conn:
+            _, node = self.scope.node(conn, ref)
             return _purge.tombstone(conn, node)
 
     def retention_candidates(self, *, older_than: str | timedelta, type: str | None = None) -> list[Artifact]:
         """Artifacts of this project older than ``older_than`` (``"180d"``) and not yet purged."""
-        before = self.clock.now() - parse_duration(older_than)
+        before = self.scope.now() - parse_duration(older_than)
         if type is not None:
             _validate.type_name(type)
-        with self._read() as conn:
-            return _purge.retention_candidates(conn, self._project_id, before=before, type=type)
-
-    def _ref_of(self, conn, node: int) -> str:
-        return load_nodes(conn, [node])[node].ref
+        with self.scope.read() as conn:
+            return _purge.retention_candidates(conn, self.scope.project_id, before=before, type=type)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,8 +16,20 @@ from sqlalchemy.engine import make_url
 from trailmark._clock import SYSTEM_CLOCK, Clock
 from trailmark._config import DEFAULT_PROJECT
 from trailmark.artifacts import default_root_url
+from trailmark.audit import AuditEntry, AuditReport
 from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page
 from trailmark.errors import NotFoundError, ValidationError
+from trailmark.governance import (
+    Classification,
+    IssuedToken,
+    Member,
+    Principal,
+    Role,
+    TokenInfo,
+    Tombstone,
+    User,
+    authorize,
+)
 from trailmark.governance._sensitive import seal
 from trailmark.lineage import Lineage
 from trailmark.refs import parse_ref
@@ -40,9 +52,10 @@ from trailmark.store.sql import (
 )
 from trailmark.store.sql._audit import Change
 from trailmark.store.sql._bytes import SqlBytes
-from trailmark.store.sql._governed import GovernedStore
+from trailmark.store.sql._governed import Governance
 from trailmark.store.sql._lineage_events import LineageEventStore
-from trailmark.store.sql._protected import ProtectedStore
+from trailmark.store.sql._protected import Protection
+from trailmark.store.sql._scope import Scope
 from trailmark.store.sql._reusing import ReuseStore
 from trailmark.store.sql._tables import context_members, contexts, environments, events, projects, tags
 from trailmark.store.sql._upsert import upsert
@@ -57,7 +70,7 @@ def local_user() -> str:
         return "unknown"
 
 
-class SqlStore(GovernedStore, ProtectedStore, SqlBytes, ReuseStore, LineageEventStore, StoreBase):
+class SqlStore(SqlBytes, ReuseStore, LineageEventStore, StoreBase):
     """A store in a SQLite file or a PostgreSQL database.
 
     Example:
@@ -132,6 +145,99 @@ class SqlStore(GovernedStore, ProtectedStore, SqlBytes, ReuseStore, LineageEvent
         if kind != "execution":
             raise ValidationError(f"{ref if isinstance(ref, str) else found} is an artifact, not an execution")
         return found
+
+    # -- governance: composed pieces handed this store's scope (see _governed.py, _protected.py) --
+
+    def _scope(self) -> Scope:
+        """This store's project, actor, clock and entry points, for the pieces below (built per call: views differ)."""
+        return Scope(
+            project=self.project, project_id=self._project_id, actor=self.actor, clock=self.clock,
+            engine=self.engine, read=self._read, write=self._write, resolve=self._resolve,
+        )
+
+    @property
+    def _governance(self) -> Governance:
+        return Governance(self._scope())
+
+    @property
+    def _protection(self) -> Protection:
+        return Protection(self._scope())
+
+    def _ref_of(self, conn: Connection, node: int) -> str:
+        return _lineage.load_nodes(conn, [node])[node].ref
+
+    def verify_audit(self, *, anchor: str | None = None) -> AuditReport:
+        return self._governance.verify_audit(anchor=anchor)
+
+    def audit_entries(
+        self,
+        *,
+        target: NodeLike | None = None,
+        actor: str | None = None,
+        since: datetime | None = None,
+        project: str | None = None,
+        limit: int = 100,
+    ) -> list[AuditEntry]:
+        return self._governance.audit_entries(target=target, actor=actor, since=since, project=project, limit=limit)
+
+    def add_user(self, name: str) -> User:
+        return self._governance.add_user(name)
+
+    def users(self) -> list[User]:
+        return self._governance.users()
+
+    def create_token(self, user: str, *, expires: str | timedelta | None = None) -> IssuedToken:
+        return self._governance.create_token(user, expires=expires)
+
+    def revoke_token(self, token_id: str) -> TokenInfo:
+        return self._governance.revoke_token(token_id)
+
+    def tokens(self, *, user: str | None = None) -> list[TokenInfo]:
+        return self._governance.tokens(user=user)
+
+    def authenticate(self, token: str | None) -> Principal:
+        return self._governance.authenticate(token)
+
+    def auth_required(self) -> bool:
+        return self._governance.auth_required()
+
+    @staticmethod
+    def authorize(principal: Principal, project: str, needed: Role | str) -> None:
+        """Raise PermissionDeniedError unless ``principal`` has ``needed`` or more in ``project``."""
+        authorize(principal, project, needed)
+
+    def add_project(self, name: str) -> str:
+        return self._governance.add_project(name)
+
+    def projects(self) -> list[str]:
+        return self._governance.projects()
+
+    def add_member(self, project: str, user: str, role: Role | str) -> Member:
+        return self._governance.add_member(project, user, role)
+
+    def members(self, project: str | None = None) -> list[Member]:
+        return self._governance.members(project)
+
+    def classify(self, ref: NodeLike, label: str, *, propagate: bool = True) -> list[Classification]:
+        return self._protection.classify(ref, label, propagate=propagate)
+
+    def declassify(self, ref: NodeLike, label: str) -> None:
+        self._protection.declassify(ref, label)
+
+    def classifications(self, ref: NodeLike) -> list[Classification]:
+        return self._protection.classifications(ref)
+
+    def reveal(self, ref: NodeLike, path: str) -> Any:
+        return self._protection.reveal(ref, path)
+
+    def purge(self, ref: NodeLike, *, reason: str) -> Tombstone:
+        return self._protection.purge(ref, reason=reason)
+
+    def tombstone(self, ref: NodeLike) -> Tombstone | None:
+        return self._protection.tombstone(ref)
+
+    def retention_candidates(self, *, older_than: str | timedelta, type: str | None = None) -> list[Artifact]:
+        return self._protection.retention_candidates(older_than=older_than, type=type)
 
     # -- artifacts and executions -----------------------------------------------------
 
