@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from trailmark._config import resolve_uri
+from trailmark._url import StoreURL
 from trailmark.cli._app import _state
 from trailmark.cli._render import console
 
@@ -16,7 +17,8 @@ def upgrade() -> None:
     """Migrate the store to the newest schema revision (safe to run twice)."""
     from trailmark.store.sql import _schema, _session
 
-    engine = _session.make_engine(resolve_uri(_state["uri"]))
+    url = StoreURL.parse(resolve_uri(_state["uri"])).require_sql("db upgrade")
+    engine = _session.make_engine(url.text)
     try:
         before, after = _schema.upgrade(engine)
     finally:

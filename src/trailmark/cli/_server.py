@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from trailmark._config import URI_ENV, resolve_uri
+from trailmark._url import StoreURL
 from trailmark.cli._app import app
 from trailmark.errors import TrailmarkError
 
@@ -46,7 +47,7 @@ def server(
     # Create or check the schema once here, so that a bad URI or an old store fails in one
     # line before any worker starts, and workers never race to create tables.
     open_sql_store(resolved).close()
-    if workers > 1 and resolved.startswith("sqlite"):
+    if workers > 1 and StoreURL.parse(resolved).scheme == "sqlite":
         typer.echo("warning: several workers on one SQLite file take turns to write; use PostgreSQL", err=True)
     os.environ[URI_ENV] = resolved  # read by each worker's app_from_env()
     if artifacts_root:

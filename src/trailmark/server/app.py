@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from trailmark import __version__
 from trailmark._clock import Clock
 from trailmark._config import resolve_uri
+from trailmark._url import StoreURL
 from trailmark.errors import ValidationError
 from trailmark.server import _errors, ui
 from trailmark.server._gzip import GzipRequestMiddleware
@@ -35,7 +36,7 @@ The project is chosen by the `X-Trailmark-Project` header or `?project=` (defaul
 
 def open_sql_store(uri: str, *, clock: Clock | None = None, artifacts: str | None = None) -> SqlStore:
     """The store a server serves; it must be a database, not another server."""
-    if uri.split("://", 1)[0].split("+", 1)[0].lower() not in ("sqlite", "postgresql", "postgres"):
+    if not StoreURL.parse(uri).is_sql:
         raise ValidationError(f"a server stores into sqlite:///PATH or postgresql://USER@HOST/DB, not {uri!r}")
     return SqlStore(uri, clock=clock, artifacts=artifacts)
 

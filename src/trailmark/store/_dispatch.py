@@ -5,24 +5,17 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from trailmark.errors import ValidationError
+from trailmark._url import StoreURL
 
 BACKENDS = {
     "sqlite": "trailmark.store.sql:SqlStore",
     "postgresql": "trailmark.store.sql:SqlStore",
-    "postgres": "trailmark.store.sql:SqlStore",
     "http": "trailmark.store.http:HttpStore",
     "https": "trailmark.store.http:HttpStore",
 }
 
 
-def backend_for(uri: str) -> Any:
+def backend_for(uri: str | StoreURL) -> Any:
     """The store class for ``uri``'s scheme (``postgresql+psycopg`` counts as ``postgresql``)."""
-    scheme = uri.split("://", 1)[0].split("+", 1)[0].lower() if "://" in uri else ""
-    target = BACKENDS.get(scheme)
-    if target is None:
-        raise ValidationError(
-            f"unsupported store URI {uri!r}: use sqlite:///PATH, postgresql://USER@HOST/DB or http://HOST:PORT"
-        )
-    module, name = target.split(":")
+    module, name = BACKENDS[StoreURL.parse(uri).scheme].split(":")
     return getattr(importlib.import_module(module), name)

@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from trailmark._clock import SYSTEM_CLOCK, Clock
 from trailmark._config import DEFAULT_PROJECT
+from trailmark._url import StoreURL
 from trailmark.artifacts import default_root_url
 from trailmark.audit import AuditEntry, AuditReport
 from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page
@@ -580,6 +581,6 @@ def _attribute_outputs(conn: Connection, execution_id: int, outputs: list[int]) 
 
 
 def _make_sqlite_parent(uri: str) -> None:
-    url = make_url(uri)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    found = StoreURL.parse(uri).sqlite_file
+    if found is not None:
+        Path(found).expanduser().parent.mkdir(parents=True, exist_ok=True)
