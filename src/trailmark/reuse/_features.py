@@ -33,6 +33,7 @@ SCHEMA_WEIGHT = 0.6
 COLUMN_WEIGHT = 0.15
 TABLE_WEIGHT = 0.25
 
+_KINDS = ("numeric", "categorical", "temporal", "other")
 _NUMERIC_PREFIXES = ("int", "uint", "float", "double", "decimal", "halffloat")
 _TEMPORAL_PREFIXES = ("date", "time", "timestamp", "duration")
 
@@ -92,7 +93,7 @@ def features(properties: Mapping[str, Any]) -> Features:
             cardinalities.append(top["cardinality"])
             column_tokens.append(f"c:{name.lower()}:{round(math.log2(top['cardinality'] + 1))}")
     count = len(kinds) or 1
-    mix = [sum(1 for k in kinds.values() if k == kind) / count for kind in ("numeric", "categorical", "temporal", "other")]
+    mix = [sum(1 for k in kinds.values() if k == kind) / count for kind in _KINDS]
     duplicates = properties.get("duplicate_rows")
     figures = (
         min(math.log10(rows + 1) / 9, 1.0),
@@ -111,7 +112,7 @@ def features(properties: Mapping[str, Any]) -> Features:
 
 def score(a: Features, b: Features) -> float:
     """Similarity in [0, 1]: 1 for the same columns, column statistics and table figures."""
-    table = 1.0 - sum(abs(x - y) for x, y in zip(a.figures, b.figures)) / FIGURES
+    table = 1.0 - sum(abs(x - y) for x, y in zip(a.figures, b.figures, strict=True)) / FIGURES
     return SCHEMA_WEIGHT * overlap(a.schema, b.schema) + COLUMN_WEIGHT * overlap(a.columns, b.columns) + (
         TABLE_WEIGHT * table
     )

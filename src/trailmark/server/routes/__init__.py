@@ -15,6 +15,7 @@ from trailmark.server.routes import (
     openlineage,
     projects,
     registry,
+    reuse,
     search,
 )
 
@@ -29,6 +30,7 @@ ROUTERS = [
     lineage.router,
     openlineage.router,
     search.router,
+    reuse.router,
     registry.router,
     governance.router,
     blobs.router,

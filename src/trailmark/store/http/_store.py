@@ -27,13 +27,14 @@ from trailmark.store._protocol import NodeLike
 from trailmark.store.http._batch import HttpBatch
 from trailmark.store.http._bytes import HttpBytes
 from trailmark.store.http._governed import HttpGovernance
+from trailmark.store.http._reuse import HttpReuse
 from trailmark.store.http._transport import Transport
 
 TOKEN_ENV = "TRAILMARK_TOKEN"
 METRICS_PER_REQUEST = 10_000
 
 
-class HttpStore(HttpGovernance, HttpBytes, StoreBase):
+class HttpStore(HttpGovernance, HttpBytes, HttpReuse, StoreBase):
     """A store served by ``trailmark server`` at ``uri``.
 
     Args:
