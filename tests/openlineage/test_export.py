@@ -33,8 +33,10 @@ def test_an_execution_is_a_start_and_a_complete_event(store):
     assert start["run"]["runId"] == complete["run"]["runId"] == str(uuid.UUID(start["run"]["runId"]))
     assert start["job"] == complete["job"]
     assert start["job"]["name"] == "train" and start["job"]["facets"]["jobType"]["jobType"] == "Train"
-    assert [d["name"] for d in start["inputs"]] == ["raw"] and start["outputs"] == []
-    assert [d["name"] for d in complete["outputs"]] == ["rf"]
+    assert start["run"]["runId"] == str(uuid.UUID(hex=train.uid))
+    assert [(d["namespace"], d["name"]) for d in start["inputs"]] == [("s3://bucket", "raw.csv")]
+    assert start["outputs"] == []
+    assert [(d["namespace"], d["name"]) for d in complete["outputs"]] == [(f"trailmark://{store.project}", "rf")]
     assert complete["inputs"][0]["facets"]["version"]["datasetVersion"] == raw.digest
     assert complete["run"]["facets"]["trailmark"]["params"] == {"depth": 3}
     assert run_events(store, train.ref) == [start, complete]  # stable: exporting twice gives the same events
@@ -68,7 +70,7 @@ def test_round_trip_through_the_server(live_server):
         (copy,) = target.search("", kind="executions")
         assert (copy.type, copy.status) == ("Train", "COMPLETE")
         graph = target.lineage(copy, direction="both")
-        assert sorted(a.name for a in graph.artifacts()) == ["raw", "rf"]
+        assert sorted(a.name for a in graph.artifacts()) == ["raw.csv", "rf"]
         # An execution that came in through OpenLineage goes out as it came.
         again = run_events(target, copy)
         assert [e["run"]["runId"] for e in again] == [e["run"]["runId"] for e in run_events(source, train)]

@@ -9,7 +9,7 @@ import typer
 
 from trailmark.cli._app import app, open_store
 from trailmark.cli._card import card_panel, recipe_panel
-from trailmark.cli._openlineage import print_run_events
+from trailmark.cli._openlineage import print_column_lineage, print_run_events
 from trailmark.cli._protect import print_governance
 from trailmark.cli._render import console, node_table, print_json
 from trailmark.entities import Artifact, Execution
@@ -66,9 +66,16 @@ def lineage(
     depth: Annotated[int | None, typer.Option("--depth", min=0, help="Stop after this many edges.")] = None,
     type: Annotated[list[str] | None, typer.Option("--type", help="Keep only nodes of this type (repeatable).")] = None,
     format: Annotated[GraphFormat, typer.Option("--format", help="tree, json, dot or mermaid.")] = GraphFormat.tree,
+    column: Annotated[str | None, typer.Option("--column", help="Column-level lineage of this column of a dataset "
+                                               "(upstream unless --down).")] = None,
 ) -> None:
     """Walk the lineage graph. In Python: store.lineage(REF, direction=..., depth=...)."""
     direction = "both" if up and down else "upstream" if up else "downstream"
+    if column is not None:
+        with open_store() as store:
+            print_column_lineage(store, ref, column, downstream=down and not up, depth=depth,
+                                 as_json=format is GraphFormat.json)
+        return
     with open_store() as store:
         graph = store.lineage(ref, direction=direction, depth=depth, types=type or None)
     if format is GraphFormat.tree:

@@ -1,9 +1,10 @@
-"""An execution as OpenLineage RunEvents: START, then COMPLETE or FAIL once it has ended.
+"""An execution as OpenLineage RunEvents.
 
-An execution that came in through OpenLineage goes out with its own runId, job and
-facets; any other gets a stable runId derived from its id, job ``PROJECT``/``NAME``, and
-a ``trailmark`` facet. Datasets keep their OpenLineage identity when they have one; other
-artifacts are named ``trailmark://PROJECT``/``NAME`` with their digest as datasetVersion.
+A run that came in through OpenLineage goes out exactly as it came: every event stored,
+in arrival order, with its facets, eventTime, producer and runId. Any other execution is
+described as START, then COMPLETE or FAIL once it has ended, with runId its ``uid`` in
+UUID form, job ``PROJECT``/``NAME``, its parent as a ``parent`` facet, and datasets named
+by their location (see :func:`~trailmark.openlineage._names.dataset_identity`).
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from typing import Any
 from trailmark import __version__
 from trailmark.entities import Artifact, EdgeKind, Execution, Status
 from trailmark.errors import ValidationError
+from trailmark.openlineage._names import dataset_identity
 from trailmark.store import NodeLike, Store
+from trailmark.store._validate import MAX_LIMIT
 
 PRODUCER = f"urn:trailmark:{__version__}"
 SPEC = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"
 _FACETS = "https://openlineage.io/spec/facets"
-_RUN_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:trailmark:openlineage")
 
 Json = dict[str, Any]
 
@@ -33,12 +35,15 @@ def run_events(store: Store, ref: NodeLike) -> list[Json]:
     execution = store.get(ref)
     if not isinstance(execution, Execution):
         raise ValidationError(f"{execution.ref} is an artifact: OpenLineage export takes an execution (exec:ID)")
+    stored = store.openlineage_events(execution, limit=MAX_LIMIT)
+    if stored:
+        return stored
     graph = store.lineage(execution, direction="both", depth=1)
     inputs = [_dataset(graph.node(e.source)) for e in graph.edges
               if e.kind == EdgeKind.INPUT and e.target == execution.id]
     outputs = [_dataset(graph.node(e.target)) for e in graph.edges
                if e.kind == EdgeKind.OUTPUT and e.source == execution.id]
-    run, job = _run(execution), _job(execution)
+    run, job = _run(store, execution), _job(execution)
     events = [_event("START", execution.started_at.isoformat(), run, job, inputs, [])]
     if execution.ended_at is not None:
         failed = execution.status == Status.FAILED
@@ -48,6 +53,11 @@ def run_events(store: Store, ref: NodeLike) -> list[Json]:
         ended = execution.ended_at.isoformat()
         events.append(_event("FAIL" if failed else "COMPLETE", ended, run, job, inputs, outputs))
     return events
+
+
+def run_id(execution: Execution) -> str:
+    """The OpenLineage runId of a native execution: its uid in UUID form."""
+    return str(uuid.UUID(hex=execution.uid))
 
 
 def _event(kind: str, time: str, run: Json, job: Json, inputs: list[Json], outputs: list[Json]) -> Json:
@@ -65,37 +75,30 @@ def _trailmark_facet(**fields: Any) -> Json:
     return {"_producer": PRODUCER, "_schemaURL": "urn:trailmark:facets:trailmark", **fields}
 
 
-def _run(execution: Execution) -> Json:
-    params = execution.params
-    if "openlineage.runId" in params:
-        return {"runId": params["openlineage.runId"], "facets": params.get("openlineage.runFacets", {})}
-    run_id = uuid.uuid5(_RUN_ID_NAMESPACE, f"{execution.project}/{execution.id}")
-    facets = {"trailmark": _trailmark_facet(ref=execution.ref, params=params, resources=execution.resources)}
-    return {"runId": str(run_id), "facets": facets}
+def _run(store: Store, execution: Execution) -> Json:
+    facets: Json = {"trailmark": _trailmark_facet(ref=execution.ref, params=execution.params,
+                                                  resources=execution.resources)}
+    if execution.parent_id is not None:
+        parent = store.get(f"exec:{execution.parent_id}")
+        if isinstance(parent, Execution):
+            job = _job(parent)
+            facets["parent"] = _facet("ParentRunFacet", "1-1-0", run={"runId": run_id(parent)},
+                                      job={"namespace": job["namespace"], "name": job["name"]})
+    return {"runId": run_id(execution), "facets": facets}
 
 
 def _job(execution: Execution) -> Json:
-    params = execution.params
-    if "openlineage.job" in params:
-        return {
-            "namespace": params.get("openlineage.namespace", execution.project),
-            "name": params["openlineage.job"],
-            "facets": params.get("openlineage.jobFacets", {}),
-        }
     job_type = _facet(
-        "JobTypeJobFacet", "2-0-4", processingType="BATCH", integration="TRAILMARK", jobType=execution.type
+        "JobTypeJobFacet", "2-0-3", processingType="BATCH", integration="TRAILMARK", jobType=execution.type
     )
     return {"namespace": execution.project, "name": execution.name, "facets": {"jobType": job_type}}
 
 
 def _dataset(artifact: Any) -> Json:
     assert isinstance(artifact, Artifact)
-    origin = artifact.properties.get("openlineage")
-    if isinstance(origin, dict) and "namespace" in origin and "name" in origin:
-        facets = artifact.properties.get("facets", {})
-        return {"namespace": origin["namespace"], "name": origin["name"], "facets": facets}
+    namespace, name = dataset_identity(artifact.project, artifact.name, artifact.uri, artifact.properties)
     facets = {
         "version": _facet("DatasetVersionDatasetFacet", "1-0-1", datasetVersion=artifact.digest),
         "trailmark": _trailmark_facet(ref=artifact.ref, type=artifact.type, uri=artifact.uri),
     }
-    return {"namespace": f"trailmark://{artifact.project}", "name": artifact.name, "facets": facets}
+    return {"namespace": namespace, "name": name, "facets": facets}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from urllib.parse import urlsplit
 
 from trailmark.store._validate import MAX_NAME
 
@@ -37,3 +38,22 @@ def dataset_uri(namespace: str, name: str) -> str:
     if "://" in namespace:
         return f"{namespace.rstrip('/')}/{name.lstrip('/')}"
     return f"{namespace}://{name}"
+
+
+def dataset_identity(project: str, name: str, uri: str | None, properties: dict[str, object]) -> tuple[str, str]:
+    """The OpenLineage (namespace, name) of an artifact.
+
+    One that came in through OpenLineage keeps its own; any other is named by its location
+    (``s3://bucket/a/b.csv`` -> ``s3://bucket``, ``a/b.csv``; ``file:///data/x`` -> ``file``,
+    ``/data/x``), and one without a location by ``trailmark://PROJECT`` and its name.
+    """
+    origin = properties.get("openlineage")
+    if isinstance(origin, dict) and isinstance(origin.get("namespace"), str) and isinstance(origin.get("name"), str):
+        return origin["namespace"], origin["name"]
+    if uri and "://" in uri:
+        parts = urlsplit(uri)
+        if parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}", parts.path.lstrip("/") or name
+        if parts.path:
+            return parts.scheme, parts.path
+    return f"trailmark://{project}", name

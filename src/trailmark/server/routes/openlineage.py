@@ -105,4 +105,5 @@ def _edge(data: dict[str, Any]) -> ColumnEdge:
     keys = ("source", "source_column", "target", "target_column")
     if not all(isinstance(data.get(k), str) for k in keys) or not isinstance(data.get("transformation"), str | None):
         raise ValidationError("a column edge needs source, source_column, target and target_column as text")
-    return ColumnEdge(*(data[k] for k in keys), transformation=data.get("transformation"))
+    return ColumnEdge(data["source"], data["source_column"], data["target"], data["target_column"],
+                      data.get("transformation"))

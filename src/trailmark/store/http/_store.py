@@ -27,6 +27,7 @@ from trailmark.store._protocol import NodeLike
 from trailmark.store.http._batch import HttpBatch
 from trailmark.store.http._bytes import HttpBytes
 from trailmark.store.http._governed import HttpGovernance
+from trailmark.store.http._lineage_events import HttpLineageEvents
 from trailmark.store.http._reuse import HttpReuse
 from trailmark.store.http._transport import Transport
 
@@ -34,7 +35,7 @@ TOKEN_ENV = "TRAILMARK_TOKEN"
 METRICS_PER_REQUEST = 10_000
 
 
-class HttpStore(HttpGovernance, HttpBytes, HttpReuse, StoreBase):
+class HttpStore(HttpGovernance, HttpBytes, HttpReuse, HttpLineageEvents, StoreBase):
     """A store served by ``trailmark server`` at ``uri``.
 
     Args:

@@ -5,12 +5,13 @@ Mixed into :class:`~trailmark.store.sql.SqlStore`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import datetime
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, select, union
 
+from trailmark._clock import Clock
 from trailmark.entities import Artifact, ColumnEdge, EdgeKind, IngestedEvent, LineageJob
 from trailmark.errors import NotFoundError, ValidationError
 from trailmark.openlineage._check import event_kind
@@ -35,6 +36,16 @@ Json = dict[str, Any]
 
 class LineageEventStore:
     """OpenLineage events and column lineage over the store's database."""
+
+    # Provided by SqlStore.
+    actor: str
+    clock: Clock
+    _project_id: int
+    _write: Callable[..., Any]
+    _read: Callable[[], AbstractContextManager[Connection]]
+    _resolve: Callable[..., tuple[str, int]]
+    _execution_id: Callable[[Connection, NodeLike], int]
+    _ref_of: Callable[[Connection, int], str]
 
     def ingest_openlineage(self, event: Mapping[str, Any]) -> IngestedEvent:
         """Record one OpenLineage RunEvent, DatasetEvent or JobEvent, all of it or (refused) nothing.
@@ -64,7 +75,8 @@ class LineageEventStore:
                 ingested.inputs[0].ref if ingested.inputs else f"openlineage:{plain['job']['name']}")
             return Change("openlineage.ingest", target, payload)
 
-        return self._write(work, audit=change)[0]
+        ingested: IngestedEvent = self._write(work, audit=change)[0]
+        return ingested
 
     def openlineage_events(
         self, ref: NodeLike | None = None, *, limit: int = 100, offset: int = 0, newest_first: bool = False
@@ -183,7 +195,7 @@ class LineageEventStore:
 
         def work(conn: Connection) -> tuple[str, list[Json]]:
             made_by = self._execution_id(conn, execution) if execution is not None else None
-            rows = []
+            rows: list[Json] = []
             for edge in edges:
                 source, target = self._resolve(conn, edge.source), self._resolve(conn, edge.target)
                 if source[0] != "artifact" or target[0] != "artifact":

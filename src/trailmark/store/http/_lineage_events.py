@@ -1,0 +1,98 @@
+"""HttpStore's OpenLineage face: the same methods as SqlStore's, each one request to the server.
+
+Mixed into :class:`~trailmark.store.http.HttpStore`; routes in ``server/routes/openlineage.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from trailmark.entities import (
+    Artifact,
+    ColumnEdge,
+    Execution,
+    IngestedEvent,
+    LineageJob,
+    from_dict,
+    to_dict,
+)
+from trailmark.errors import ValidationError
+from trailmark.openlineage._check import event_kind
+from trailmark.store import _validate
+
+if TYPE_CHECKING:
+    from trailmark.store import NodeLike
+
+
+def _ref(node: NodeLike) -> str:
+    return node.ref if isinstance(node, (Artifact, Execution)) else str(node)
+
+
+def _path(text: str) -> str:
+    return quote(text, safe="")
+
+
+class HttpLineageEvents:
+    """OpenLineage events and column lineage over the server's API."""
+
+    _request: Callable[..., Any]  # HttpStore's one request function
+
+    def ingest_openlineage(self, event: Mapping[str, Any]) -> IngestedEvent:
+        """Record one OpenLineage event (see :meth:`SqlStore.ingest_openlineage`)."""
+        event_kind(event)
+        done = self._request("POST", "/lineage", json=_validate.json_object(event, "the event"))
+        execution = from_dict(Execution, done["execution"]) if done["execution"] else None
+        return IngestedEvent(execution, [from_dict(Artifact, a) for a in done["inputs"]],
+                             [from_dict(Artifact, a) for a in done["outputs"]])
+
+    def openlineage_events(
+        self, ref: NodeLike | None = None, *, limit: int = 100, offset: int = 0, newest_first: bool = False
+    ) -> list[dict[str, Any]]:
+        params: dict[str, Any] = {"limit": _validate.limit(limit), "offset": offset, "newest_first": newest_first}
+        if ref is not None:
+            params["ref"] = _ref(ref)
+        found: list[dict[str, Any]] = self._request("GET", "/openlineage/events", params=params)
+        return found
+
+    def openlineage_event_count(self) -> int:
+        found = self._request("GET", "/events/lineage", params={"limit": 1})
+        return int(found["totalCount"])
+
+    def openlineage_namespaces(self) -> list[str]:
+        return list(self._request("GET", "/openlineage/namespaces"))
+
+    def openlineage_datasets(self, namespace: str) -> list[Artifact]:
+        found = self._request("GET", f"/openlineage/namespaces/{_path(namespace)}/datasets")
+        return [from_dict(Artifact, a) for a in found]
+
+    def openlineage_dataset(self, namespace: str, name: str) -> Artifact:
+        found = self._request("GET", f"/openlineage/namespaces/{_path(namespace)}/datasets/{_path(name)}")
+        return from_dict(Artifact, found)
+
+    def openlineage_jobs(self, namespace: str) -> list[LineageJob]:
+        found = self._request("GET", f"/openlineage/namespaces/{_path(namespace)}/jobs")
+        return [
+            from_dict(LineageJob, {**j, "latest_run": from_dict(Execution, j["latest_run"]) if j["latest_run"]
+                                   else None})
+            for j in found
+        ]
+
+    def column_lineage(
+        self, ref: NodeLike, *, column: str | None = None, direction: str = "upstream", depth: int | None = None
+    ) -> list[ColumnEdge]:
+        if direction not in ("upstream", "downstream"):
+            raise ValidationError(f"direction must be 'upstream' or 'downstream', got {direction!r}")
+        _validate.depth(depth)
+        params: dict[str, Any] = {"direction": direction}
+        if column is not None:
+            params["column"] = column
+        if depth is not None:
+            params["depth"] = depth
+        found = self._request("GET", f"/columns/{_path(_ref(ref))}", params=params)
+        return [from_dict(ColumnEdge, e) for e in found]
+
+    def log_column_lineage(self, edges: Sequence[ColumnEdge], *, execution: NodeLike | None = None) -> None:
+        body = {"edges": [to_dict(e) for e in edges], "execution": _ref(execution) if execution is not None else None}
+        self._request("POST", "/columns", json=body)
