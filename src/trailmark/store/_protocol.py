@@ -215,42 +215,4 @@ class Store(Protocol):
 
     def log_column_lineage(self, edges: Sequence[ColumnEdge], *, execution: NodeLike | None = None) -> None: ...
 
-    # -- reuse: earlier work and similar datasets (see docs/reuse.md) ---------------------
-
-    def find_reusable(
-        self,
-        type: str,
-        name: str | None = None,
-        *,
-        params: Mapping[str, Any] | None = None,
-        inputs: Sequence[NodeLike] | None = None,
-        limit: int = 20,
-    ) -> list[Execution]:
-        """Earlier COMPLETE executions with exactly these params and inputs (by digest), newest first."""
-        ...
-
-    def similar(self, ref: NodeLike, *, limit: int = 5) -> list[Similar]:
-        """The datasets of the project most like ``ref`` (by profile meta-features), best first."""
-        ...
-
-    def cached_execution(self, key: str) -> Execution | None:
-        """The newest COMPLETE execution recorded under a step's cache key."""
-        ...
-
-    def set_cache_key(self, execution: NodeLike, key: str) -> None:
-        """Record the cache key of a RUNNING execution."""
-        ...
-
-    def record_cache_hit(
-        self,
-        original: NodeLike,
-        *,
-        key: str,
-        inputs: Sequence[NodeLike] = (),
-        parent: NodeLike | None = None,
-        environment: Mapping[str, Any] | None = None,
-    ) -> Execution:
-        """One transaction: a COMPLETE execution reusing ``original``'s outputs, ``cached_from`` set."""
-        ...
-
     def close(self) -> None: ...
