@@ -11,7 +11,8 @@
     ├── ConflictError                   code="conflict"         409
     ├── PermissionDeniedError           code="permission"       403
     │   └── AuthenticationError         code="unauthenticated"  401   (no valid token)
-    └── StoreVersionError               code="store_version"    503
+    ├── StoreVersionError               code="store_version"    503
+    └── GateFailedError                 code="gate_failed"      409   (a protected alias refused a version)
 
 Every class carries ``code`` and ``http_status`` so that the server maps an error to a
 response by class alone, and the HTTP client maps it back.
@@ -108,6 +109,13 @@ class StoreVersionError(TrailmarkError):
     http_status = 503
 
 
+class GateFailedError(TrailmarkError):
+    """A protected alias refused a version that does not pass its gate (``force=True``: admins only)."""
+
+    code = "gate_failed"
+    http_status = 409
+
+
 ERRORS_BY_CODE: dict[str, type[TrailmarkError]] = {
     cls.code: cls
     for cls in (
@@ -121,5 +129,6 @@ ERRORS_BY_CODE: dict[str, type[TrailmarkError]] = {
         PermissionDeniedError,
         AuthenticationError,
         StoreVersionError,
+        GateFailedError,
     )
 }

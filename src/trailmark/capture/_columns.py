@@ -22,13 +22,14 @@ MERGE_AT = 1 << 21  # pending dictionary entries that trigger a merge
 
 
 class NumericSummary:
-    """Count, mean, std (ddof=1), min, max, quartiles and a histogram of numbers."""
+    """Count, mean, std (ddof=1), min, max, quartiles, quantiles and a histogram of numbers."""
 
-    def __init__(self, bins: int) -> None:
+    def __init__(self, bins: int, *, quantiles: int = 0) -> None:
         import numpy as np
 
         self._np = np
         self._bins = bins
+        self._quantiles = quantiles
         self._rng = np.random.default_rng(0)
         self._count = 0
         self._mean = 0.0
@@ -92,6 +93,8 @@ class NumericSummary:
             out[name] = _quantile(values, q)
         if self._bins:
             out["histogram"] = self._histogram(values)
+        if self._quantiles:  # the distribution at equal steps: what drift tests (PSI, KS) compare
+            out["quantiles"] = np.quantile(values, np.linspace(0.0, 1.0, self._quantiles + 1)).tolist()
         return json_safe(out)
 
     def _histogram(self, ordered: np.ndarray) -> dict[str, list[Any]] | None:
@@ -122,11 +125,14 @@ def _quantile(ordered: np.ndarray, q: float) -> float:
 class CategoricalSummary:
     """Cardinality and most frequent values of strings, booleans or dictionary columns.
 
-    Only values seen at least twice are listed, so no single record's value is stored.
+    Only values seen at least twice are listed, so no single record's value is stored;
+    ``counts`` keeps up to that many categories with their counts, the rest summed in ``other``
+    (what drift tests compare).
     """
 
-    def __init__(self, top: int) -> None:
+    def __init__(self, top: int, *, counts: int = 0) -> None:
         self._top = top
+        self._counts = counts
         self._pending: list[tuple[pa.Array, pa.Array]] = []
         self._pending_size = 0
 
@@ -175,7 +181,23 @@ class CategoricalSummary:
                 best = best.sort_by(keys)
                 top = zip(best.column("value").to_pylist(), best.column("count").to_pylist())
                 out["top"] = [[_label(value), count] for value, count in top]
+        if self._counts:
+            out.update(_category_counts(values, counts, self._counts))
         return out
+
+
+def _category_counts(values: pa.Array, counts: pa.Array, keep: int) -> dict[str, Any]:
+    """The ``keep`` most frequent categories seen at least twice, and the count of all the others."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = pa.table({"value": values, "count": counts}).filter(pc.greater_equal(counts, 2))
+    keys = [("count", "descending"), ("value", "ascending")]
+    best = table.sort_by(keys).slice(0, keep)
+    pairs = zip(best.column("value").to_pylist(), best.column("count").to_pylist(), strict=True)
+    listed = [[_label(v), int(c)] for v, c in pairs]
+    total = int(pc.sum(counts).as_py() or 0)
+    return {"counts": listed, "other": total - sum(c for _, c in listed)}
 
 
 def _label(value: Any) -> Any:

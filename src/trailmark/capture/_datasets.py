@@ -39,7 +39,7 @@ def describe_dataset(obj: Any, *, options: DatasetOptions | None = None) -> Desc
 
 
 def _checked(options: DatasetOptions) -> DatasetOptions:
-    for name in ("histogram_bins", "top_values"):
+    for name in ("histogram_bins", "top_values", "quantiles", "category_counts"):
         value = getattr(options, name)
         if not isinstance(value, int) or value < 0:
             raise ValidationError(f"DatasetOptions.{name} must be a whole number >= 0, got {value!r}")

@@ -21,6 +21,8 @@ class DatasetOptions:
     """Which parts of a dataset to capture. Every part is on by default.
 
     ``histogram_bins=0`` drops histograms and ``top_values=0`` drops top values;
+    ``quantiles`` (numbers: that many equal steps of the distribution) and ``category_counts``
+    (the most frequent categories with their counts) are what drift monitoring compares; 0 drops them.
     ``progress`` forces the progress bar on or off (None: only on a terminal).
     """
 
@@ -30,6 +32,8 @@ class DatasetOptions:
     duplicates: bool = True
     histogram_bins: int = 10
     top_values: int = 5
+    quantiles: int = 100
+    category_counts: int = 50
     progress: bool | None = None
 
 
@@ -102,9 +106,9 @@ class TableProfile:
 
     def _new_summary(self, kind: str) -> Summary:
         if kind == "numeric":
-            return NumericSummary(self.options.histogram_bins)
+            return NumericSummary(self.options.histogram_bins, quantiles=self.options.quantiles)
         if kind == "categorical":
-            return CategoricalSummary(self.options.top_values)
+            return CategoricalSummary(self.options.top_values, counts=self.options.category_counts)
         return TemporalSummary()
 
     def result(self, dtypes: list[str] | None = None) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from trailmark.cli import _search  # noqa: F401
 from trailmark.cli._access import members, projects, tokens, users
 from trailmark.cli._app import app
 from trailmark.cli._audit import audit
+from trailmark.cli._automation import deployments, models, webhooks
 from trailmark.cli._db import db
 from trailmark.cli._errors import run
 
@@ -16,6 +17,8 @@ app.add_typer(db, name="db")
 app.add_typer(audit, name="audit")
 for group, name in ((users, "users"), (tokens, "tokens"), (projects, "projects"), (members, "members")):
     app.add_typer(group, name=name)
+for group, name in ((models, "models"), (webhooks, "webhooks"), (deployments, "deployments")):
+    app.add_typer(group, name=name)  # gate, monitor, drift, leaderboard too: see cli/_automation.py
 
 
 def main() -> None:

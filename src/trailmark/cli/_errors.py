@@ -6,7 +6,7 @@ import sys
 
 from typer.exceptions import Abort, TyperException
 
-from trailmark.errors import TrailmarkError
+from trailmark.errors import GateFailedError, TrailmarkError
 
 
 def run(app) -> None:
@@ -20,11 +20,13 @@ def run(app) -> None:
         context = getattr(exc, "ctx", None)
         hint = f" (try `{context.command_path} --help`)" if context is not None else ""
         _fail(f"{exc.format_message()}{hint}")
+    except GateFailedError as exc:  # a refusal by policy, told apart from errors: exit 3
+        _fail(str(exc), code=3)
     except (TrailmarkError, ImportError) as exc:
         _fail(str(exc))
     raise SystemExit(code if isinstance(code, int) else 0)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, *, code: int = 1) -> None:
     print("error: " + " ".join(message.split()), file=sys.stderr)
-    raise SystemExit(1)
+    raise SystemExit(code)

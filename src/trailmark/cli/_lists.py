@@ -28,8 +28,7 @@ def runs(
     console.print(executions_table(page.items, metrics=latest))
 
 
-@app.command()
-def models(
+def models(  # the `models` group's listing: see cli/_automation.py
     limit: Annotated[int, typer.Option("--limit", min=1, max=10000, help="How many versions to list.")] = 50,
 ) -> None:
     """List registered model versions with their aliases, newest first."""

@@ -9,6 +9,7 @@ from trailmark.entities import AliasMove, Artifact
 from trailmark.errors import ValidationError
 
 if TYPE_CHECKING:
+    from trailmark.automation import HealthCheck, Protection
     from trailmark.store import NodeLike, Store
 
 MODEL = "Model"
@@ -24,12 +25,46 @@ class ModelRegistry:
         """Every version of a model, oldest first."""
         return self.store.versions(MODEL, name)  # type: ignore[attr-defined]
 
-    def set_alias(self, name: str, alias: str, *, version: int) -> AliasMove:
-        """Point ``alias`` (``production``, ``staging``...) at one version; the move is kept in history."""
-        return self.store.set_alias(name, alias, version=version)
+    def set_alias(self, name: str, alias: str, *, version: int, force: bool = False) -> AliasMove:
+        """Point ``alias`` (``production``, ``staging``...) at one version; the move is kept in history.
 
-    def remove_alias(self, name: str, alias: str) -> AliasMove:
-        return self.store.set_alias(name, alias, version=None)
+        A protected alias runs its gate first and raises GateFailedError for a worse version;
+        ``force=True`` (admins) moves it anyway, audited with the gate's result.
+        """
+        return self.store.set_alias(name, alias, version=version, force=force)
+
+    def remove_alias(self, name: str, alias: str, *, force: bool = False) -> AliasMove:
+        return self.store.set_alias(name, alias, version=None, force=force)
+
+    def protect(
+        self, name: str, alias: str, *, metric: str, direction: str = "min", min_improvement: float | str = 0.0
+    ) -> Protection:
+        """Guard ``alias``: moving it runs a gate on ``metric`` against the version it points at.
+
+        Example:
+            >>> store.models.protect("house-price-rf", "production", metric="rmse", direction="min")
+        """
+        return self.store.protect_alias(name, alias, metric=metric, direction=direction,
+                                        min_improvement=min_improvement)
+
+    def protections(self, name: str) -> list[Protection]:
+        return self.store.alias_protections(name)
+
+    def record_health(
+        self, deployment: NodeLike, status: str, *, latency_ms: float | None = None, detail: str | None = None
+    ) -> HealthCheck:
+        """Add a health check to a deployment's series (``healthy``, ``unhealthy``, ``unreachable``...)."""
+        return self.store.record_health(deployment, status, latency_ms=latency_ms, detail=detail)
+
+    def health(self, deployment: NodeLike, *, limit: int = 100) -> list[HealthCheck]:
+        """A deployment's latest health checks, oldest first."""
+        return self.store.health_history(deployment, limit=limit)
+
+    def check_deployments(self) -> list[HealthCheck]:
+        """Probe each deployment's health URL (``properties.health_url``, else its endpoint) once and record it."""
+        from trailmark.automation._health import check_deployments
+
+        return check_deployments(self.store)
 
     def aliases(self, name: str) -> dict[str, int]:
         """Alias -> version, as they stand now."""

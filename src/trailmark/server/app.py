@@ -20,8 +20,9 @@ from trailmark import __version__
 from trailmark._clock import Clock
 from trailmark._config import resolve_uri
 from trailmark._url import StoreURL
+from trailmark.automation._urls import UrlPolicy
 from trailmark.errors import ValidationError
-from trailmark.server import _errors, ui
+from trailmark.server import _errors, _metrics, ui
 from trailmark.server._gzip import GzipRequestMiddleware
 from trailmark.server.routes import ROUTERS
 from trailmark.store.sql import SqlStore
@@ -53,6 +54,8 @@ def create_app(uri: str | None = None, *, clock: Clock | None = None, artifacts:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = open_sql_store(resolved, clock=clock, artifacts=artifacts)
+        app.state.store.webhook_policy = UrlPolicy.from_env()  # --webhook-deny-private
+        app.state.store.serve_webhooks()  # this worker process sends webhook deliveries too
         try:
             yield
         finally:
@@ -64,6 +67,7 @@ def create_app(uri: str | None = None, *, clock: Clock | None = None, artifacts:
     for router in ROUTERS:
         app.include_router(router)
     ui.install(app)
+    _metrics.install(app)
     app.openapi = _optional_token_openapi(app)  # type: ignore[method-assign]
     return app
 

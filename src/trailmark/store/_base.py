@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from trailmark.automation._helpers import AutomationHelpers
 from trailmark.entities import Artifact, Execution, Metric
 from trailmark.store import _batch, _validate
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from trailmark.tracking import Run
 
 
-class StoreBase:
+class StoreBase(AutomationHelpers):
     """Mixin of conveniences; a backend provides the core of :class:`~trailmark.store.Store`."""
 
     def log_metric(

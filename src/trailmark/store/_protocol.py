@@ -18,6 +18,7 @@ from trailmark.lineage import Lineage
 from trailmark.store._batch import Batch
 
 if TYPE_CHECKING:
+    from trailmark.automation import Delivery, DriftReport, GateResult, HealthCheck, Protection, Webhook
     from trailmark.artifacts import Blob, VerifiedReader
     from trailmark.entities import ColumnEdge, IngestedEvent, LineageJob
     from trailmark.reuse import Similar
@@ -110,7 +111,9 @@ class Store(Protocol):
 
     def versions(self, type: str, name: str) -> list[Artifact]: ...
 
-    def set_alias(self, model: str, alias: str, *, version: int | None) -> AliasMove: ...
+    def set_alias(self, model: str, alias: str, *, version: int | None, force: bool = False) -> AliasMove:
+        """Move an alias; a protected alias first runs its gate (``force``: admins move it anyway, audited)."""
+        ...
 
     def alias_history(self, model: str, alias: str | None = None) -> list[AliasMove]: ...
 
@@ -184,6 +187,140 @@ class Store(Protocol):
     ) -> Execution:
         """One transaction: a COMPLETE execution reusing ``original``'s outputs, ``cached_from`` set."""
         ...
+
+    # -- OpenLineage and column lineage (docs/openlineage.md) ------------------------------
+
+    def ingest_openlineage(self, event: Mapping[str, Any]) -> IngestedEvent:
+        """Record one OpenLineage RunEvent, DatasetEvent or JobEvent in one transaction."""
+        ...
+
+    def openlineage_events(
+        self, ref: NodeLike | None = None, *, limit: int = 100, offset: int = 0, newest_first: bool = False
+    ) -> list[dict[str, Any]]:
+        """The OpenLineage events stored as they came: of one execution's run, or of the project."""
+        ...
+
+    def openlineage_event_count(self) -> int: ...
+
+    def openlineage_namespaces(self) -> list[str]: ...
+
+    def openlineage_datasets(self, namespace: str) -> list[Artifact]: ...
+
+    def openlineage_dataset(self, namespace: str, name: str) -> Artifact: ...
+
+    def openlineage_jobs(self, namespace: str) -> list[LineageJob]: ...
+
+    def column_lineage(
+        self, ref: NodeLike, *, column: str | None = None, direction: str = "upstream", depth: int | None = None
+    ) -> list[ColumnEdge]:
+        """Column-level lineage of a dataset: where a column came from (upstream), or what it fed."""
+        ...
+
+    def log_column_lineage(self, edges: Sequence[ColumnEdge], *, execution: NodeLike | None = None) -> None: ...
+
+    # -- reuse: earlier work and similar datasets (see docs/reuse.md) ---------------------
+
+    def find_reusable(
+        self,
+        type: str,
+        name: str | None = None,
+        *,
+        params: Mapping[str, Any] | None = None,
+        inputs: Sequence[NodeLike] | None = None,
+        limit: int = 20,
+    ) -> list[Execution]:
+        """Earlier COMPLETE executions with exactly these params and inputs (by digest), newest first."""
+        ...
+
+    def similar(self, ref: NodeLike, *, limit: int = 5) -> list[Similar]:
+        """The datasets of the project most like ``ref`` (by profile meta-features), best first."""
+        ...
+
+    def cached_execution(self, key: str) -> Execution | None:
+        """The newest COMPLETE execution recorded under a step's cache key."""
+        ...
+
+    def set_cache_key(self, execution: NodeLike, key: str) -> None:
+        """Record the cache key of a RUNNING execution."""
+        ...
+
+    def record_cache_hit(
+        self,
+        original: NodeLike,
+        *,
+        key: str,
+        inputs: Sequence[NodeLike] = (),
+        parent: NodeLike | None = None,
+        environment: Mapping[str, Any] | None = None,
+    ) -> Execution:
+        """One transaction: a COMPLETE execution reusing ``original``'s outputs, ``cached_from`` set."""
+        ...
+
+    # -- automation: gates, webhooks, monitoring, health (see docs/automation.md) -----------
+
+    def gate(
+        self,
+        candidate: NodeLike,
+        *,
+        baseline: NodeLike | None,
+        metric: str,
+        direction: str = "min",
+        min_improvement: float | str = 0.0,
+    ) -> GateResult:
+        """Compare a candidate model with a baseline on one metric; recorded as a Gate execution."""
+        ...
+
+    def protect_alias(
+        self, model: str, alias: str, *, metric: str, direction: str = "min", min_improvement: float | str = 0.0
+    ) -> Protection:
+        """Make moving ``alias`` of ``model`` run a gate on ``metric`` against the version it points at."""
+        ...
+
+    def alias_protections(self, model: str) -> list[Protection]: ...
+
+    def add_webhook(self, url: str, *, events: Sequence[str], secret: str | None = None) -> Webhook:
+        """Subscribe ``url`` to events of this project (project admins)."""
+        ...
+
+    def list_webhooks(self) -> list[Webhook]: ...
+
+    def remove_webhook(self, hook_id: int) -> Webhook: ...
+
+    def webhook_deliveries(self, hook_id: int) -> list[Delivery]:
+        """Every delivery of a hook, with every attempt, oldest first."""
+        ...
+
+    def deliver_webhooks(self) -> int:
+        """Send every pending delivery now; the number attempted."""
+        ...
+
+    def monitor(self, deployment: NodeLike, data: Any, *, name: str | None = None) -> DriftReport:
+        """Compare production data with the deployed model's training data; recorded as a Monitor execution."""
+        ...
+
+    def drift_history(self, deployment: NodeLike) -> list[DriftReport]: ...
+
+    def set_drift_thresholds(self, deployment: NodeLike, thresholds: Mapping[str, float]) -> dict[str, float]:
+        """Thresholds of the drift tests for one deployment (by name); unset tests keep their defaults."""
+        ...
+
+    def drift_thresholds(self, deployment: NodeLike) -> dict[str, float]:
+        """The thresholds set for a deployment (only those set; the defaults fill the rest)."""
+        ...
+
+    def record_health(
+        self, deployment: NodeLike, status: str, *, latency_ms: float | None = None, detail: str | None = None
+    ) -> HealthCheck:
+        """Add a health check to a deployment's series."""
+        ...
+
+    def health_history(self, deployment: NodeLike, *, limit: int = 100) -> list[HealthCheck]:
+        """The newest ``limit`` health checks of a deployment, oldest first."""
+        ...
+
+    def leaderboard(
+        self, experiment: str, *, metric: str, direction: str = "min", limit: int = 10
+    ) -> list[tuple[Execution, float]]: ...
 
     # -- OpenLineage and column lineage (docs/openlineage.md) ------------------------------
 

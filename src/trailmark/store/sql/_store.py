@@ -52,6 +52,7 @@ from trailmark.store.sql import (
     _session,
 )
 from trailmark.store.sql._audit import Change
+from trailmark.store.sql._automated import AutomatedStore
 from trailmark.store.sql._bytes import SqlBytes
 from trailmark.store.sql._governed import Governance
 from trailmark.store.sql._lineage_events import LineageEventStore
@@ -71,7 +72,7 @@ def local_user() -> str:
         return "unknown"
 
 
-class SqlStore(SqlBytes, ReuseStore, LineageEventStore, StoreBase):
+class SqlStore(SqlBytes, ReuseStore, LineageEventStore, AutomatedStore, StoreBase):
     """A store in a SQLite file or a PostgreSQL database.
 
     Example:
@@ -117,16 +118,22 @@ class SqlStore(SqlBytes, ReuseStore, LineageEventStore, StoreBase):
         if audit is None:
             return _session.write(self.engine, work)
 
+        queued: list[int] = []  # webhook deliveries the write queued (see _automated)
+
         def audited(conn: Connection):
             result = work(conn)
             change = audit(result)
             if change is not None:  # last statement: the chain lock is held only until commit
+                queued.append(self._queue_events(conn, change, result))
                 project = None if change.unscoped else change.project or self.project
                 _audit.append(conn, project=project, actor=self.actor, action=change.action, target=change.target,
                               payload=change.payload, now=self.clock.now())
             return result
 
-        return _session.write(self.engine, audited)
+        result = _session.write(self.engine, audited)
+        if any(queued):
+            self._deliver_soon()
+        return result
 
     def _read(self):
         return _session.read(self.engine)
@@ -504,15 +511,21 @@ class SqlStore(SqlBytes, ReuseStore, LineageEventStore, StoreBase):
 
     # -- registry ---------------------------------------------------------------------
 
-    def set_alias(self, model: str, alias: str, *, version: int | None) -> AliasMove:
-        """Point ``alias`` of ``model`` at ``version`` (None removes it); every move is kept."""
+    def set_alias(self, model: str, alias: str, *, version: int | None, force: bool = False) -> AliasMove:
+        """Point ``alias`` of ``model`` at ``version`` (None removes it); every move is kept.
+
+        A protected alias (``store.models.protect``) first runs its gate and raises
+        GateFailedError when the version is worse; ``force`` moves it anyway, audited with the gate's result.
+        """
         _validate.node_name(model, "model name")
         _validate.alias(alias)
+        gated = self._alias_gate(model, alias, version, force)
+        payload = {"version": version, **(gated or {})}
         return self._write(
             lambda conn: _registry.move_alias(
                 conn, self._project_id, model, alias, version, self.actor, self.clock.now()
             ),
-            audit=lambda move: Change("alias.move", f"model:{model}@{alias}", {"version": version}),
+            audit=lambda move: Change("alias.move", f"model:{model}@{alias}", payload),
         )
 
     def versions(self, type: str, name: str) -> list[Artifact]:
@@ -546,7 +559,8 @@ class SqlStore(SqlBytes, ReuseStore, LineageEventStore, StoreBase):
             raise
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Send the webhook deliveries due now (a few seconds at most), then release the database connections."""
+        self._stop_deliveries()
         self.engine.dispose()
 
 

@@ -395,3 +395,96 @@ dataset_features = Table(
     Column("vector", LargeBinary, nullable=False),
     Index("ix_dataset_features_project", "project_id", "artifact_id"),
 )
+
+# -- automation: see docs/automation.md ---------------------------------------------------
+
+# The secret is kept as given: signing needs it back. It is never returned by any API.
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("project_id", Id, ForeignKey("projects.id"), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("events", Json, nullable=False),
+    Column("secret", Text),
+    Column("created_at", When, nullable=False),
+    Column("created_by", String(200)),
+    Column("removed_at", When),
+    Index("ix_webhooks_project", "project_id", "id"),
+)
+
+# The outbox: one row per event and hook, written in the transaction of the change that
+# caused it; ``body`` is the exact JSON sent (and signed) on every attempt.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("webhook_id", Id, ForeignKey("webhooks.id"), nullable=False),
+    Column("uid", String(32), nullable=False, unique=True),
+    Column("event", String(50), nullable=False),
+    Column("subject", String(500), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("state", String(10), nullable=False),  # pending | delivered | failed
+    Column("attempts", Integer, nullable=False),
+    Column("status_code", Integer),
+    Column("next_attempt_at", When),
+    Column("claimed_until", When),
+    Column("claimed_by", String(32)),
+    Column("created_at", When, nullable=False),
+    Column("delivered_at", When),
+    Index("ix_webhook_deliveries_due", "state", "next_attempt_at"),
+    Index("ix_webhook_deliveries_hook", "webhook_id", "id"),
+)
+
+webhook_attempts = Table(
+    "webhook_attempts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("delivery_id", Id, ForeignKey("webhook_deliveries.id"), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("at", When, nullable=False),
+    Column("status_code", Integer),
+    Column("error", Text),
+    Column("duration_ms", Float, nullable=False),
+    Index("ix_webhook_attempts_delivery", "delivery_id", "attempt"),
+)
+
+alias_protections = Table(
+    "alias_protections",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("project_id", Id, ForeignKey("projects.id"), nullable=False),
+    Column("model", String(300), nullable=False),
+    Column("alias", String(100), nullable=False),
+    Column("metric", String(250), nullable=False),
+    Column("direction", String(3), nullable=False),
+    Column("min_improvement", String(50), nullable=False),  # "0.5" or "1%"
+    Column("created_at", When, nullable=False),
+    Column("created_by", String(200)),
+    UniqueConstraint("project_id", "model", "alias", name="uq_alias_protections_key"),
+)
+
+# A series of checks per deployment (by name), not new Deployment versions.
+deployment_health = Table(
+    "deployment_health",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("project_id", Id, ForeignKey("projects.id"), nullable=False),
+    Column("deployment", String(300), nullable=False),
+    Column("status", String(50), nullable=False),
+    Column("latency_ms", Float),
+    Column("detail", Text),
+    Column("checked_at", When, nullable=False),
+    Column("checked_by", String(200)),
+    Index("ix_deployment_health_series", "project_id", "deployment", "id"),
+)
+
+drift_thresholds = Table(
+    "drift_thresholds",
+    metadata,
+    Column("project_id", Id, ForeignKey("projects.id"), primary_key=True),
+    Column("deployment", String(300), primary_key=True),
+    Column("thresholds", Json, nullable=False),
+    Column("set_at", When, nullable=False),
+    Column("set_by", String(200)),
+)
