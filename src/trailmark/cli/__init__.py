@@ -6,6 +6,7 @@ from trailmark.cli import _demo, _lists, _nodes  # noqa: F401  (commands registe
 from trailmark.cli import _server  # noqa: F401
 from trailmark.cli import _protect  # noqa: F401  (classify, declassify, reveal, purge, gc)
 from trailmark.cli import _search  # noqa: F401
+from trailmark.cli import _reuse  # noqa: F401  (reuse, similar)
 from trailmark.cli._access import members, projects, tokens, users
 from trailmark.cli._app import app
 from trailmark.cli._audit import audit
