@@ -56,7 +56,7 @@ class ArtifactRoot:
 
     def uri(self, digest: str) -> str:
         """The URL that names ``digest``'s file, as kept in an artifact's ``uri``."""
-        return self.fs.unstrip_protocol(self.path(digest))
+        return str(self.fs.unstrip_protocol(self.path(digest)))
 
     def exists(self, digest: str) -> bool:
         return bool(self.fs.exists(self.path(digest)))

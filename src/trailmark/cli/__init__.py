@@ -13,9 +13,11 @@ from trailmark.cli._audit import audit
 from trailmark.cli._automation import deployments, models, webhooks
 from trailmark.cli._db import db
 from trailmark.cli._errors import run
+from trailmark.cli._import import import_app
 
 app.add_typer(db, name="db")
 app.add_typer(audit, name="audit")
+app.add_typer(import_app, name="import")  # `import mlflow SOURCE` (see cli/_import.py)
 for group, name in ((users, "users"), (tokens, "tokens"), (projects, "projects"), (members, "members")):
     app.add_typer(group, name=name)
 for group, name in ((models, "models"), (webhooks, "webhooks"), (deployments, "deployments")):

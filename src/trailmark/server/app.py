@@ -22,7 +22,7 @@ from trailmark._config import resolve_uri
 from trailmark._url import StoreURL
 from trailmark.automation._urls import UrlPolicy
 from trailmark.errors import ValidationError
-from trailmark.server import _errors, _metrics, ui
+from trailmark.server import _errors, _metrics, mlflow, ui
 from trailmark.server._gzip import GzipRequestMiddleware
 from trailmark.server.routes import ROUTERS
 from trailmark.store.sql import SqlStore
@@ -66,6 +66,7 @@ def create_app(uri: str | None = None, *, clock: Clock | None = None, artifacts:
     _errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    mlflow.install(app)  # MLflow's REST API and artifact proxy (docs/mlflow.md)
     ui.install(app)
     _metrics.install(app)
     app.openapi = _optional_token_openapi(app)  # type: ignore[method-assign]

@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trailmark.artifacts import STORED, load_model as _load, save_model, stored_properties
+from trailmark.artifacts import STORED, save_model, stored_properties
+from trailmark.artifacts import load_model as _load
 from trailmark.entities import Artifact
 from trailmark.errors import NotFoundError, ValidationError
 

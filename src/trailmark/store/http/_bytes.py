@@ -54,6 +54,8 @@ class HttpBytes:
         digest = response.headers.get(DIGEST_HEADER)
         if not digest:
             response.close()
-            raise TrailmarkError(f"the server sent the bytes of {ref!r} without their digest; is it a Trailmark server?")
+            raise TrailmarkError(
+                f"the server sent the bytes of {ref!r} without their digest; is it a Trailmark server?"
+            )
         name = unquote(response.headers.get(REF_HEADER) or str(ref))
         return VerifiedReader(response.iter_bytes(CHUNK_SIZE), digest=digest, name=name, on_close=response.close)

@@ -208,6 +208,7 @@ contexts = Table(
     Column("type", String(100), nullable=False),
     Column("name", String(300), nullable=False),
     Column("created_at", When, nullable=False),
+    Column("lifecycle", String(10), nullable=False, server_default="active"),  # an MLflow experiment's (0008)
     UniqueConstraint("project_id", "type", "name", name="uq_contexts_key"),
 )
 
@@ -488,3 +489,6 @@ drift_thresholds = Table(
     Column("set_at", When, nullable=False),
     Column("set_by", String(200)),
 )
+
+# The MLflow-compatible API's tables (migration 0008) join this metadata.
+from trailmark.store.sql import _mlflow_tables  # noqa: E402, F401

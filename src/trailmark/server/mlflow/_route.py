@@ -1,0 +1,101 @@
+"""The plumbing of the MLflow-compatible routes: MLflow's error shape, request bodies, roles.
+
+Every failure on these routes, including a refused token, leaves as MLflow's
+``{"error_code", "message"}`` with MLflow's status, since MLflow clients match on it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute, APIRouter
+from starlette.exceptions import HTTPException
+
+from trailmark.errors import TrailmarkError
+from trailmark.mlflow._errors import code_of
+from trailmark.server._deps import current_actor, read_store, write_store
+from trailmark.store.sql import SqlStore
+
+_logger = logging.getLogger(__name__)
+PREFIXES = ("/api/2.0/mlflow", "/ajax-api/2.0/mlflow")
+_LISTS = {"run_ids", "experiment_ids", "stages", "order_by"}
+
+Handler = Callable[[SqlStore, dict[str, Any], Request], Any]
+
+
+def mlflow_error(code: str, message: str, status: int) -> JSONResponse:
+    return JSONResponse({"error_code": code, "message": message}, status_code=status)
+
+
+class MlflowRoute(APIRoute):
+    """A route whose every error is answered in MLflow's shape."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def answer(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except TrailmarkError as exc:
+                code, status = code_of(exc)
+                return mlflow_error(code, exc.message, status)
+            except RequestValidationError as exc:
+                return mlflow_error("INVALID_PARAMETER_VALUE", f"Invalid request: {exc.errors()[:3]}", 400)
+            except HTTPException as exc:
+                return mlflow_error("BAD_REQUEST" if exc.status_code < 500 else "INTERNAL_ERROR", str(exc.detail),
+                                    exc.status_code)
+            except Exception:  # the boundary: logged with its traceback, answered as MLflow's INTERNAL_ERROR
+                _logger.exception("%s %s failed", request.method, request.url.path)
+                return mlflow_error("INTERNAL_ERROR", "internal server error: see the server log", 500)
+
+        return answer
+
+
+async def body_of(request: Request) -> dict[str, Any]:
+    """The request's JSON body merged over its query parameters (GET requests carry only those)."""
+    found: dict[str, Any] = {}
+    for key in request.query_params:
+        values = request.query_params.getlist(key)
+        found[key] = values if key in _LISTS or len(values) > 1 else values[0]
+    raw = await request.body()
+    if raw.strip():
+        try:
+            data = json.loads(raw)
+        except ValueError as exc:
+            raise TrailmarkError(f"Malformed JSON in the request body: {exc}") from exc
+        if not isinstance(data, dict):
+            from trailmark.mlflow._errors import invalid
+
+            raise invalid("The request body must be a JSON object")
+        found.update(data)
+    return found
+
+
+def principal_user(request: Request) -> str | None:
+    """The authenticated user, or None on a server without tokens."""
+    principal = getattr(request.state, "principal", None)
+    return getattr(principal, "user", None)
+
+
+def add(router: APIRouter, path: str, methods: list[str], handler: Handler, *, write: bool) -> None:
+    """Mount ``handler(store, body, request)`` at ``path``; it runs in a worker thread."""
+    needed = write_store if write else read_store
+
+    async def endpoint(request: Request, store: SqlStore = Depends(needed)) -> Response:  # noqa: B008
+        body = await body_of(request)
+        result = await run_in_threadpool(handler, store, body, request)
+        return result if isinstance(result, Response) else JSONResponse(result if result is not None else {})
+
+    endpoint.__name__ = "mlflow_" + "".join(c if c.isalnum() else "_" for c in path.strip("/"))
+    router.add_api_route(path, endpoint, methods=methods, include_in_schema=False)
+
+
+def router_for(prefix: str) -> APIRouter:
+    return APIRouter(prefix=prefix, route_class=MlflowRoute, dependencies=[Depends(current_actor)])
