@@ -117,7 +117,8 @@ def test_an_entry_rewritten_with_a_fresh_hash_breaks_the_next_link(sql_store, ra
     entries = sql_store.audit.log(limit=100)
     forged = entries[3]
     new_hash = entry_hash(prev_hash=forged.prev_hash, seq=forged.seq, time=forged.time, project=forged.project,
-                          actor="mallory", action=forged.action, target=forged.target, change=forged.change)
+                          actor="mallory", action=forged.action, target=forged.target, change=forged.change,
+                          state=forged.state)
     raw("UPDATE audit_log SET actor = 'mallory', hash = :h WHERE seq = :s", h=new_hash, s=forged.seq)
     report = sql_store.audit.verify()
     assert (report.ok, report.first_bad) == (False, forged.seq + 1)
@@ -178,7 +179,7 @@ def test_an_anchor_kept_elsewhere_catches_a_cut_or_rewritten_tail(sql_store, raw
     prev = entries[6].hash
     for entry in entries[7:]:
         digest = entry_hash(prev_hash=prev, seq=entry.seq, time=entry.time, project=entry.project, actor="mallory",
-                            action=entry.action, target=entry.target, change=entry.change)
+                            action=entry.action, target=entry.target, change=entry.change, state=entry.state)
         raw("UPDATE audit_log SET actor = 'mallory', prev_hash = :p, hash = :h WHERE seq = :s",
             p=prev, h=digest, s=entry.seq)
         prev = digest

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from trailmark.audit._chain import AuditEntry
 from trailmark.audit._verify import AuditReport
-from trailmark.governance import since_time
+from trailmark.governance import Usage, since_time
 
 if TYPE_CHECKING:
     from trailmark.store import NodeLike
@@ -25,13 +25,24 @@ class Audit:
     def __init__(self, store: object) -> None:
         self.store = store
 
-    def verify(self, *, anchor: str | None = None) -> AuditReport:
+    def verify(self, *, anchor: str | None = None, deep: bool = False) -> AuditReport:
         """Recompute the whole chain; ``first_bad`` names the first broken entry.
 
         ``anchor`` is a head printed earlier (``"SEQ:HASH"``) and kept outside the store:
-        that entry must still be there, unchanged.
+        that entry must still be there, unchanged. A log that is empty, or stops before the
+        newest data, fails too. ``deep`` also re-hashes every artifact and execution against
+        the state its latest audited write recorded, naming a row changed outside the API.
         """
-        return self.store.verify_audit(anchor=anchor)  # type: ignore[attr-defined]
+        return self.store.verify_audit(anchor=anchor, deep=deep)  # type: ignore[attr-defined]
+
+    def usage(self, ref: NodeLike) -> list[Usage]:
+        """Who read ``ref`` (``read``) and which executions consumed it (``consumed``), and when, oldest first.
+
+        Example:
+            >>> store.audit.usage("dataset:customers@1")
+            [Usage(actor='vera', at=..., action='read', execution=None, name=None), ...]
+        """
+        return self.store.audit_usage(ref)  # type: ignore[attr-defined, no-any-return]
 
     def log(
         self,

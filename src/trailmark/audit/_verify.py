@@ -16,9 +16,10 @@ _HEX = re.compile(r"^[0-9a-f]{64}$")
 class AuditReport:
     """The outcome of :func:`verify`.
 
-    ``first_bad`` is the first seq that is missing, altered or out of place (None when
-    ``ok``); ``head_seq`` / ``head_hash`` name the last entry checked, to keep outside the
-    store so that a rewrite of the whole tail can be caught too.
+    ``first_bad`` is the first seq that is missing, altered or out of place, or whose
+    recorded row state no longer matches (None when ``ok``); ``head_seq`` / ``head_hash``
+    name the last entry checked, to keep outside the store so that a rewrite of the whole
+    tail can be caught too; ``rows`` counts the nodes a deep verification re-hashed.
     """
 
     ok: bool
@@ -27,6 +28,7 @@ class AuditReport:
     reason: str | None = None
     head_seq: int | None = None
     head_hash: str | None = None
+    rows: int | None = None
 
 
 def parse_anchor(text: str) -> tuple[int, str]:

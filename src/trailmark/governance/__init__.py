@@ -1,7 +1,16 @@
 """Governance: roles and principals, tokens, sensitive values, durations, and their records."""
 
 from trailmark.governance._durations import parse_duration, since_time
-from trailmark.governance._entities import Classification, IssuedToken, Member, TokenInfo, Tombstone, User
+from trailmark.governance._entities import (
+    Classification,
+    IssuedToken,
+    Member,
+    Restriction,
+    TokenInfo,
+    Tombstone,
+    Usage,
+    User,
+)
 from trailmark.governance._roles import Principal, Role, authorize
 from trailmark.governance._sensitive import MASK, Keyring, Sensitive, new_key
 from trailmark.governance._tokens import new_token, token_hash
@@ -13,10 +22,12 @@ __all__ = [
     "Keyring",
     "Member",
     "Principal",
+    "Restriction",
     "Role",
     "Sensitive",
     "Tombstone",
     "TokenInfo",
+    "Usage",
     "User",
     "authorize",
     "new_key",

@@ -13,6 +13,7 @@ class User:
     name: str
     created_at: datetime
     created_by: str | None = None
+    disabled_at: datetime | None = None  # set: every token of the user is refused
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,6 +56,29 @@ class Classification:
     propagate: bool
     created_at: datetime
     created_by: str | None = None
+    source: str = "manual"  # manual, detected (found in the data by capture) or declared (sensitive=...)
+
+
+@dataclasses.dataclass(frozen=True)
+class Restriction:
+    """A label readable in a project only with ``min_role`` or more (``store.restrict``)."""
+
+    project: str
+    label: str
+    min_role: Role
+    created_at: datetime
+    created_by: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Usage:
+    """Who read a node, or which execution consumed it, and when (``store.audit.usage``)."""
+
+    actor: str
+    at: datetime
+    action: str  # "read" or "consumed"
+    execution: str | None = None  # the consuming execution's ref, for "consumed"
+    name: str | None = None  # the consuming execution's name
 
 
 @dataclasses.dataclass(frozen=True)

@@ -53,6 +53,12 @@ def reveal_role() -> Role:
     return Role.ADMIN if role is Role.VIEWER else role  # reading a secret is never a viewer's right
 
 
+def role_in(request: Request, project: str) -> Role | None:
+    """The caller's role in ``project``; None on an open server, where every caller may read everything."""
+    principal: Principal | None = getattr(request.state, "principal", None)
+    return None if principal is None else principal.role(project)
+
+
 def require(request: Request, project: str, role: Role) -> None:
     """Raise PermissionDeniedError unless the caller holds ``role`` in ``project`` (anyone, on an open server)."""
     principal = getattr(request.state, "principal", None)

@@ -53,7 +53,9 @@ def project_name(
 
 
 def _view(request: Request, project: str, actor: Actor) -> SqlStore:
-    return project_view(request.app.state.store, project, actor=actor.name)
+    view = project_view(request.app.state.store, project, actor=actor.name)
+    view.reader_role = _auth.role_in(request, project)  # labels restricted above it stay hidden (docs/security.md)
+    return view
 
 
 def _store_for(needed: Callable[[], Role], doc: str) -> Callable[..., SqlStore]:

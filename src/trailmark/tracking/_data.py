@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,23 +23,28 @@ def is_data(value: Any) -> bool:
     return type(value).__module__.split(".")[0] in _DATA_MODULES and hasattr(value, "shape")
 
 
-def log_data(store: Any, value: Any, *, name: str | None, type: str, uri: str | None = None) -> Artifact:
-    """The artifact for ``value``, logged into the ``type``/``name`` series when it is new."""
+def log_data(
+    store: Any, value: Any, *, name: str | None, type: str, uri: str | None = None, sensitive: Sequence[str] = ()
+) -> Artifact:
+    """The artifact for ``value``, logged into the ``type``/``name`` series when it is new.
+
+    ``sensitive`` names columns whose values the profile must not keep (as for detected personal data).
+    """
     if isinstance(value, Artifact):
         return value
     if isinstance(value, (str, Path)):
-        return _log_location(store, str(value), name=name, type=type)
+        return _log_location(store, str(value), name=name, type=type, sensitive=sensitive)
     if name is None:
         raise ValidationError(f"name= is needed to log an in-memory {value.__class__.__name__}")
     if isinstance(value, (bytes, bytearray, memoryview)):
         return store.log_artifact(type, name, uri, digest=digest_bytes(value), properties={"bytes": len(value)})
     from trailmark.capture import describe_dataset
 
-    description = describe_dataset(value)
+    description = describe_dataset(value, sensitive=sensitive)
     return store.log_artifact(type, name, uri, digest=description.digest, properties=description.properties)
 
 
-def _log_location(store: Any, location: str, *, name: str | None, type: str) -> Artifact:
+def _log_location(store: Any, location: str, *, name: str | None, type: str, sensitive: Sequence[str]) -> Artifact:
     if "://" in location and not location.startswith("file://"):
         return store.log_artifact(type, name or _basename(location), location)
     path = Path(location.removeprefix("file://")).expanduser()
@@ -46,16 +52,16 @@ def _log_location(store: Any, location: str, *, name: str | None, type: str) -> 
         raise ValidationError(f"cannot log {location!r}: no such file or directory")
     properties: dict[str, Any] = {}
     if path.suffix.lower() in _TABULAR_SUFFIXES or path.is_dir():
-        properties = _describe_file(path)
+        properties = _describe_file(path, sensitive)
     return store.log_artifact(type, name or _basename(str(path)), path.resolve().as_uri(), properties=properties)
 
 
-def _describe_file(path: Path) -> dict[str, Any]:
+def _describe_file(path: Path, sensitive: Sequence[str]) -> dict[str, Any]:
     """Schema and statistics of a data file when pyarrow is installed; nothing otherwise."""
     try:
         from trailmark.capture import describe_dataset
 
-        return describe_dataset(path).properties
+        return describe_dataset(path, sensitive=sensitive).properties
     except ImportError:
         return {}
     except (ValueError, OSError):  # not a table after all: the file is still versioned by its bytes

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -114,9 +114,21 @@ class Run:
 
     # -- artifacts --------------------------------------------------------------------
 
-    def log_input(self, data: Any, *, name: str | None = None, type: str = "Dataset", role: str | None = None) -> Artifact:
-        """Record ``data`` (DataFrame, array, path, URI or Artifact) as read by this run."""
-        artifact = log_data(self.store, data, name=name, type=type)
+    def log_input(
+        self,
+        data: Any,
+        *,
+        name: str | None = None,
+        type: str = "Dataset",
+        role: str | None = None,
+        sensitive: Sequence[str] = (),
+    ) -> Artifact:
+        """Record ``data`` (DataFrame, array, path, URI or Artifact) as read by this run.
+
+        ``sensitive`` names columns whose values stay out of the profile, besides the
+        personal data found on its own (``properties["pii"]``); either classifies the dataset PII.
+        """
+        artifact = log_data(self.store, data, name=name, type=type, sensitive=sensitive)
         self.store.link(self.execution, inputs=[artifact], roles={artifact.id: role} if role else None)
         return artifact
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 from datetime import datetime
 
-from sqlalchemy import Connection, exists, select
+from sqlalchemy import Connection, delete, exists, select, update
 
 from trailmark.errors import AuthenticationError, ConflictError, NotFoundError
 from trailmark.governance import IssuedToken, Member, Principal, Role, TokenInfo, User, new_token, token_hash
@@ -26,7 +26,16 @@ def add_user(conn: Connection, name: str, *, actor: str, now: datetime) -> User:
 
 def list_users(conn: Connection) -> list[User]:
     rows = conn.execute(select(users).order_by(users.c.name))
-    return [User(name=r.name, created_at=r.created_at, created_by=r.created_by) for r in rows]
+    return [User(name=r.name, created_at=r.created_at, created_by=r.created_by, disabled_at=r.disabled_at)
+            for r in rows]
+
+
+def disable_user(conn: Connection, name: str, *, now: datetime) -> User:
+    """Refuse every token of ``name`` from now on (disabling twice is harmless)."""
+    found = user_id(conn, name)
+    conn.execute(update(users).where(users.c.id == found, users.c.disabled_at.is_(None)).values(disabled_at=now))
+    (user,) = [u for u in list_users(conn) if u.name == name]
+    return user
 
 
 def user_id(conn: Connection, name: str) -> int:
@@ -61,6 +70,18 @@ def set_member(conn: Connection, project: str, user: str, role: Role) -> Member:
     return Member(project=project, user=user, role=role)
 
 
+def remove_member(conn: Connection, project: str, user: str) -> Member:
+    """Take ``user``'s role in ``project`` away; NotFoundError if they had none."""
+    project_key, user_key = project_id(conn, project), user_id(conn, user)
+    role = conn.execute(
+        select(members.c.role).where(members.c.project_id == project_key, members.c.user_id == user_key)
+    ).scalar()
+    if role is None:
+        raise NotFoundError(f"user {user!r} is not a member of project {project!r}")
+    conn.execute(delete(members).where(members.c.project_id == project_key, members.c.user_id == user_key))
+    return Member(project=project, user=user, role=Role(role))
+
+
 def list_members(conn: Connection, project: str | None) -> list[Member]:
     query = (
         select(projects.c.name.label("project"), users.c.name.label("user"), members.c.role)
@@ -84,14 +105,28 @@ def create_token(conn: Connection, user: str, *, expires_at: datetime | None, no
     return IssuedToken(id=token_id, user=user, token=token, expires_at=expires_at)
 
 
-def revoke_token(conn: Connection, token_id: str, *, now: datetime) -> TokenInfo:
-    found = conn.execute(select(tokens.c.id, tokens.c.revoked_at).where(tokens.c.id == token_id)).first()
+def revoke_token(conn: Connection, token: str, *, now: datetime) -> TokenInfo:
+    """Revoke a token given by its id or by the token itself (revoking twice is harmless)."""
+    token = token.strip() if isinstance(token, str) else ""
+    by = tokens.c.hash == token_hash(token) if token.startswith("tm_") else tokens.c.id == token
+    found = conn.execute(select(tokens.c.id, tokens.c.revoked_at).where(by)).first()
     if found is None:
-        raise NotFoundError(f"no token with id {token_id!r}: `trailmark tokens list` shows them")
+        what = "that token" if token.startswith("tm_") else f"no token with id {token!r}"
+        raise NotFoundError(f"{what} is not known here: `trailmark tokens list` shows the ids")
     if found.revoked_at is None:
-        conn.execute(tokens.update().where(tokens.c.id == token_id).values(revoked_at=now))
-    (info,) = list_tokens(conn, token_id=token_id)
+        conn.execute(tokens.update().where(tokens.c.id == found.id).values(revoked_at=now))
+    (info,) = list_tokens(conn, token_id=found.id)
     return info
+
+
+def revoke_user_tokens(conn: Connection, user: str, *, now: datetime) -> list[TokenInfo]:
+    """Revoke every live token of ``user``; returns those revoked now."""
+    owner = user_id(conn, user)
+    live = list(conn.execute(
+        select(tokens.c.id).where(tokens.c.user_id == owner, tokens.c.revoked_at.is_(None))).scalars())
+    if live:
+        conn.execute(tokens.update().where(tokens.c.id.in_(live)).values(revoked_at=now))
+    return [t for t in list_tokens(conn, user=user) if t.id in live]
 
 
 def list_tokens(conn: Connection, *, user: str | None = None, token_id: str | None = None) -> list[TokenInfo]:
@@ -114,7 +149,8 @@ def authenticate(conn: Connection, token: str | None, *, now: datetime) -> Princ
         raise AuthenticationError("a bearer token is required: send 'Authorization: Bearer <token>'")
     digest = token_hash(token.strip())
     row = conn.execute(
-        select(tokens.c.hash, tokens.c.expires_at, tokens.c.revoked_at, users.c.id, users.c.name)
+        select(tokens.c.hash, tokens.c.expires_at, tokens.c.revoked_at, users.c.id, users.c.name,
+               users.c.disabled_at)
         .join(users, users.c.id == tokens.c.user_id)
         .where(tokens.c.hash == digest)
     ).first()
@@ -123,6 +159,8 @@ def authenticate(conn: Connection, token: str | None, *, now: datetime) -> Princ
         raise AuthenticationError("the token is not valid: create one with `trailmark tokens create`")
     if row.revoked_at is not None:
         raise AuthenticationError("the token was revoked: create a new one with `trailmark tokens create`")
+    if row.disabled_at is not None:
+        raise AuthenticationError(f"user {row.name!r} is disabled: every token of theirs is refused")
     if row.expires_at is not None and row.expires_at <= now:
         raise AuthenticationError("the token has expired: create a new one with `trailmark tokens create`")
     roles = conn.execute(

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, select, text
 
 from trailmark.audit import GENESIS, AuditEntry, change_digest, entry_hash
+from trailmark.store.sql import _keys, _state
 from trailmark.store.sql._tables import audit_log
 
 # Any constant will do; it only has to differ from the schema-creation lock.
@@ -33,7 +34,7 @@ class Change(NamedTuple):
     unscoped: bool = False  # about no project (users, tokens)
 
 
-_COLUMNS = ("seq", "time", "project", "actor", "action", "target", "change", "prev_hash", "hash")
+_COLUMNS = ("seq", "time", "project", "actor", "action", "target", "change", "prev_hash", "hash", "state")
 # Built once: appending is on every write's path.
 _LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 _HEAD = select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
@@ -41,19 +42,37 @@ _INSERT = audit_log.insert()
 
 
 def append(
-    conn: Connection, *, project: str | None, actor: str, action: str, target: str, payload: Any, now: datetime
+    conn: Connection,
+    *,
+    project: str | None,
+    actor: str,
+    action: str,
+    target: str,
+    payload: Any,
+    now: datetime,
+    project_id: int | None = None,
 ) -> AuditEntry:
-    """Add the next entry of the chain for a write whose payload is ``payload``."""
+    """Add the next entry of the chain for a write whose payload is ``payload``.
+
+    With ``project_id``, a target naming a node of that project also records the node's
+    state after the write (see ``_state``).
+    """
+    tag, key = _keys.current(conn, now)
+    state = None
+    if project_id is not None and action not in _state.STATELESS_ACTIONS:
+        node = _state.target_node(conn, project_id, target)
+        found = _state.node_state(conn, node) if node is not None else None
+        state = _state.state_digest(found, tag, key) if found is not None else None
     if conn.dialect.name == "postgresql":
         conn.execute(_LOCK, {"key": _CHAIN_LOCK})
     head = conn.execute(_HEAD).first()
     seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS)
-    change = change_digest(payload)
+    change = change_digest(payload, key)
     digest = entry_hash(
         prev_hash=prev_hash, seq=seq, time=now, project=project, actor=actor, action=action, target=target,
-        change=change,
+        change=change, state=state,
     )
-    entry = AuditEntry(seq, now, project, actor, action, target, change, prev_hash, digest)
+    entry = AuditEntry(seq, now, project, actor, action, target, change, prev_hash, digest, state)
     conn.execute(_INSERT, {c: getattr(entry, c) for c in _COLUMNS})
     return entry
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, literal, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -22,14 +23,17 @@ _C = classifications.c
 _KEY = ["node_id", "label", "origin_id"]
 
 
-def classify(conn: Connection, node_id: int, label: str, *, propagate: bool, actor: str, now: datetime) -> None:
+def classify(
+    conn: Connection, node_id: int, label: str, *, propagate: bool, actor: str, now: datetime, source: str = "manual"
+) -> None:
     """Label ``node_id`` and, if ``propagate``, everything downstream of it now.
 
     Classifying again is the admin's latest word: it revives what was declassified from
-    this origin.
+    this origin. ``source`` says who decided: ``manual``, ``detected`` (personal data found
+    by capture) or ``declared`` (columns named sensitive when logging).
     """
     row = {"node_id": node_id, "label": label, "origin_id": node_id, "propagate": propagate, "created_at": now,
-           "created_by": actor}
+           "created_by": actor, "source": source}
     statement = _insert_statement(conn).values(row)
     conn.execute(statement.on_conflict_do_update(
         index_elements=_KEY, set_={"propagate": propagate, "removed_at": None, "removed_by": None}
@@ -41,6 +45,20 @@ def classify(conn: Connection, node_id: int, label: str, *, propagate: bool, act
             .values(removed_at=None, removed_by=None)
         )
         _spread(conn, node_id, label, node_id, actor, now)
+
+
+def classify_found(conn: Connection, node_id: int, properties: Any, *, actor: str, now: datetime) -> bool:
+    """Label a new artifact ``PII`` when its profile lists personal (``pii``) or ``sensitive`` columns."""
+    if not isinstance(properties, dict):
+        return False
+    if isinstance(properties.get("pii"), dict) and properties["pii"]:
+        source = "detected"
+    elif isinstance(properties.get("sensitive"), list) and properties["sensitive"]:
+        source = "declared"
+    else:
+        return False
+    classify(conn, node_id, "PII", propagate=True, actor=actor, now=now, source=source)
+    return True
 
 
 def follow_links(conn: Connection, edges: Iterable[tuple[int, int]], *, actor: str, now: datetime) -> int:
@@ -100,9 +118,11 @@ def active(conn: Connection, node_id: int) -> list[Classification]:
         .order_by(_C.label, _C.id)
     ).all()
     origins = load_nodes(conn, sorted({r.origin_id for r in rows}))
+    sources = {(r.node_id, r.label): r.source for r in conn.execute(  # a copied label keeps its origin's source
+        select(_C.node_id, _C.label, _C.source).where(_C.node_id.in_(list(origins)), _C.origin_id == _C.node_id))}
     return [
         Classification(label=r.label, origin=origins[r.origin_id].ref, propagate=r.propagate, created_at=r.created_at,
-                       created_by=r.created_by)
+                       created_by=r.created_by, source=sources.get((r.origin_id, r.label), "manual"))
         for r in rows
     ]
 

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 from trailmark.audit import AuditEntry, AuditReport, parse_anchor, verify
 from trailmark.entities import Artifact, Execution
 from trailmark.errors import NotFoundError, ValidationError
-from trailmark.governance import IssuedToken, Member, Principal, Role, TokenInfo, User, parse_duration
+from trailmark.governance import IssuedToken, Member, Principal, Role, TokenInfo, Usage, User, parse_duration
 from trailmark.store import _validate
-from trailmark.store.sql import _access, _audit
+from trailmark.store.sql import _access, _audit, _deep, _usage
 from trailmark.store.sql._audit import Change
 from trailmark.store.sql._scope import Scope
 
@@ -32,11 +32,13 @@ class Governance:
 
     # -- audit ------------------------------------------------------------------------
 
-    def verify_audit(self, *, anchor: str | None = None) -> AuditReport:
-        """Recompute the hash chain over every entry (``store.audit.verify()``); see :func:`verify`."""
+    def verify_audit(self, *, anchor: str | None = None, deep: bool = False) -> AuditReport:
+        """Recompute the hash chain over every entry, check it reaches the newest data, and with
+        ``deep`` re-hash every node against the state its latest entry recorded (see ``_deep``)."""
         expected = parse_anchor(anchor) if anchor is not None else None
         with self.scope.read() as conn:
-            return verify(_audit.stream(conn), anchor=expected)
+            report = _deep.coverage(conn, verify(_audit.stream(conn), anchor=expected))
+            return _deep.deep(conn, report) if deep else report
 
     def audit_entries(
         self,
@@ -53,6 +55,12 @@ class Governance:
         ref = self.target_ref(target) if target is not None else None
         with self.scope.read() as conn:
             return _audit.entries(conn, target=ref, actor=actor, since=since, project=project, limit=limit)
+
+    def usage(self, ref: NodeLike) -> list[Usage]:
+        """Who read a node (``read`` entries) and which executions consumed it (``consumed``), oldest first."""
+        with self.scope.read() as conn:
+            _, node = self.scope.node(conn, ref)
+            return _usage.usage(conn, node)
 
     def target_ref(self, target: NodeLike) -> str:
         """A node's canonical reference, or the text as given (``user:alice``, ``token:ID``)."""
@@ -95,12 +103,28 @@ class Governance:
             ),
         )
 
-    def revoke_token(self, token_id: str) -> TokenInfo:
-        """Revoke a token by its id (revoking twice is harmless)."""
+    def revoke_token(self, token: str) -> TokenInfo:
+        """Revoke a token given by its id or by the token itself (revoking twice is harmless)."""
         scope = self.scope
         return scope.audited(
-            lambda conn: _access.revoke_token(conn, token_id, now=scope.now()),
-            lambda info: Change("token.revoke", f"token:{token_id}", {"user": info.user}, unscoped=True),
+            lambda conn: _access.revoke_token(conn, token, now=scope.now()),
+            lambda info: Change("token.revoke", f"token:{info.id}", {"user": info.user}, unscoped=True),
+        )
+
+    def revoke_tokens(self, user: str) -> list[TokenInfo]:
+        """Revoke every token of ``user``; the tokens revoked now."""
+        scope = self.scope
+        return scope.audited(
+            lambda conn: _access.revoke_user_tokens(conn, user, now=scope.now()),
+            lambda done: Change("token.revoke_all", f"user:{user}", {"tokens": [t.id for t in done]}, unscoped=True),
+        )
+
+    def disable_user(self, name: str) -> User:
+        """Refuse every token of ``name`` at once, on the next request; the user and their records stay."""
+        scope = self.scope
+        return scope.audited(
+            lambda conn: _access.disable_user(conn, name, now=scope.now()),
+            lambda user: Change("user.disable", f"user:{name}", {"name": name}, unscoped=True),
         )
 
     def tokens(self, *, user: str | None = None) -> list[TokenInfo]:
@@ -142,6 +166,14 @@ class Governance:
         return self.scope.audited(
             lambda conn: _access.set_member(conn, project, user, parsed),
             lambda member: Change("member.set", f"project:{project}", {"user": user, "role": parsed.value}, project),
+        )
+
+    def remove_member(self, project: str, user: str) -> Member:
+        """Take ``user``'s role in ``project`` away (what they had is returned); effective on the next request."""
+        return self.scope.audited(
+            lambda conn: _access.remove_member(conn, project, user),
+            lambda member: Change("member.remove", f"project:{project}", {"user": user, "role": member.role.value},
+                                  project),
         )
 
     def members(self, project: str | None = None) -> list[Member]:

@@ -9,17 +9,18 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, select
 
 from trailmark.entities import Artifact
 from trailmark.errors import NotFoundError, ValidationError
-from trailmark.governance import Classification, Keyring, Tombstone, parse_duration
+from trailmark.governance import Classification, Keyring, Restriction, Role, Tombstone, parse_duration
 from trailmark.governance._sensitive import unseal
 from trailmark.store import _validate
 from trailmark.store.sql import _classify, _purge
 from trailmark.store.sql._audit import Change
 from trailmark.store.sql._scope import Scope
-from trailmark.store.sql._tables import artifacts, executions
+from trailmark.store.sql._tables import artifacts, executions, restrictions
+from trailmark.store.sql._upsert import upsert
 
 if TYPE_CHECKING:
     from trailmark.store import NodeLike
@@ -77,6 +78,50 @@ class Protection:
         with self.scope.read() as conn:
             _, node = self.scope.node(conn, ref)
             return _classify.active(conn, node)
+
+    # -- restricted labels --------------------------------------------------------------
+
+    def restrict(self, label: str, *, min_role: Role | str = Role.EDITOR) -> Restriction:
+        """In this project, let only ``min_role`` or above read nodes labelled ``label``.
+
+        Below it, ``get`` is refused, ``search`` leaves them out and ``lineage`` shows a
+        placeholder without content. Restricting again replaces the role.
+
+        Example:
+            >>> store.restrict("PII", min_role="editor")
+        """
+        label = _validate.type_name(label, "classification label")
+        role = Role.parse(min_role)
+        scope = self.scope
+
+        def work(conn: Connection) -> Restriction:
+            row = {"project_id": scope.project_id, "label": label, "min_role": role.value, "created_at": scope.now(),
+                   "created_by": scope.actor}
+            upsert(conn, restrictions, row, keys=["project_id", "label"], update=["min_role", "created_at",
+                                                                                  "created_by"])
+            return Restriction(scope.project, label, role, row["created_at"], scope.actor)
+
+        return scope.audited(work, lambda done: Change(
+            "label.restrict", f"project:{scope.project}", {"label": label, "min_role": role.value}))
+
+    def unrestrict(self, label: str) -> None:
+        """Lift the restriction on ``label`` in this project."""
+        scope = self.scope
+
+        def work(conn: Connection) -> None:
+            gone = conn.execute(delete(restrictions).where(
+                restrictions.c.project_id == scope.project_id, restrictions.c.label == label)).rowcount
+            if not gone:
+                raise NotFoundError(f"label {label!r} is not restricted in project {scope.project!r}")
+
+        scope.audited(work, lambda _: Change("label.unrestrict", f"project:{scope.project}", {"label": label}))
+
+    def restrictions(self) -> list[Restriction]:
+        """This project's restricted labels."""
+        with self.scope.read() as conn:
+            rows = conn.execute(select(restrictions).where(restrictions.c.project_id == self.scope.project_id)
+                                .order_by(restrictions.c.label)).all()
+        return [Restriction(self.scope.project, r.label, Role(r.min_role), r.created_at, r.created_by) for r in rows]
 
     # -- sensitive values -------------------------------------------------------------
 

@@ -25,9 +25,11 @@ from trailmark.governance import (
     IssuedToken,
     Member,
     Principal,
+    Restriction,
     Role,
     TokenInfo,
     Tombstone,
+    Usage,
     User,
     authorize,
 )
@@ -55,6 +57,7 @@ from trailmark.store.sql._audit import Change
 from trailmark.store.sql._automated import AutomatedStore
 from trailmark.store.sql._bytes import SqlBytes
 from trailmark.store.sql._governed import Governance
+from trailmark.store.sql._guard import Guard
 from trailmark.store.sql._lineage_events import LineageEventStore
 from trailmark.store.sql._protected import Protection
 from trailmark.store.sql._scope import Scope
@@ -127,7 +130,9 @@ class SqlStore(SqlBytes, ReuseStore, LineageEventStore, AutomatedStore, StoreBas
                 queued.append(self._queue_events(conn, change, result))
                 project = None if change.unscoped else change.project or self.project
                 _audit.append(conn, project=project, actor=self.actor, action=change.action, target=change.target,
-                              payload=change.payload, now=self.clock.now())
+                              payload=change.payload, now=self.clock.now(),
+                              # no project id yet while __init__ creates the project
+                              project_id=getattr(self, "_project_id", None) if project == self.project else None)
             return result
 
         result = _session.write(self.engine, audited)
@@ -167,6 +172,14 @@ class SqlStore(SqlBytes, ReuseStore, LineageEventStore, AutomatedStore, StoreBas
     def _governance(self) -> Governance:
         return Governance(self._scope())
 
+    reader_role: Role | None = None
+    """The role the reader holds in this project (None: every right, as the local user of an embedded store);
+    a server sets it on each request's view, and labels restricted above it are hidden (``restrict``)."""
+
+    @property
+    def _guard(self) -> Guard:
+        return Guard(self._scope(), self.reader_role)
+
     @property
     def _protection(self) -> Protection:
         return Protection(self._scope())
@@ -174,8 +187,8 @@ class SqlStore(SqlBytes, ReuseStore, LineageEventStore, AutomatedStore, StoreBas
     def _ref_of(self, conn: Connection, node: int) -> str:
         return _lineage.load_nodes(conn, [node])[node].ref
 
-    def verify_audit(self, *, anchor: str | None = None) -> AuditReport:
-        return self._governance.verify_audit(anchor=anchor)
+    def verify_audit(self, *, anchor: str | None = None, deep: bool = False) -> AuditReport:
+        return self._governance.verify_audit(anchor=anchor, deep=deep)
 
     def audit_entries(
         self,
@@ -197,8 +210,29 @@ class SqlStore(SqlBytes, ReuseStore, LineageEventStore, AutomatedStore, StoreBas
     def create_token(self, user: str, *, expires: str | timedelta | None = None) -> IssuedToken:
         return self._governance.create_token(user, expires=expires)
 
-    def revoke_token(self, token_id: str) -> TokenInfo:
-        return self._governance.revoke_token(token_id)
+    def revoke_token(self, token: str) -> TokenInfo:
+        return self._governance.revoke_token(token)
+
+    def revoke_tokens(self, user: str) -> list[TokenInfo]:
+        return self._governance.revoke_tokens(user)
+
+    def disable_user(self, name: str) -> User:
+        return self._governance.disable_user(name)
+
+    def remove_member(self, project: str, user: str) -> Member:
+        return self._governance.remove_member(project, user)
+
+    def audit_usage(self, ref: NodeLike) -> list[Usage]:
+        return self._governance.usage(ref)
+
+    def restrict(self, label: str, *, min_role: Role | str = Role.EDITOR) -> Restriction:
+        return self._protection.restrict(label, min_role=min_role)
+
+    def unrestrict(self, label: str) -> None:
+        self._protection.unrestrict(label)
+
+    def restrictions(self) -> list[Restriction]:
+        return self._protection.restrictions()
 
     def tokens(self, *, user: str | None = None) -> list[TokenInfo]:
         return self._governance.tokens(user=user)
@@ -273,10 +307,13 @@ class SqlStore(SqlBytes, ReuseStore, LineageEventStore, AutomatedStore, StoreBas
         _validate.digest(digest)
 
         def work(conn: Connection) -> tuple[Artifact, bool]:
-            return _artifacts.insert_artifact(
+            done = _artifacts.insert_artifact(
                 conn, project_id=self._project_id, type=type, name=name, digest=digest, uri=uri,
                 properties=props, actor=self.actor, now=self.clock.now(),
             )
+            if done[1]:  # personal data found by capture, or columns declared sensitive: labelled PII
+                _classify.classify_found(conn, done[0].id, props, actor=self.actor, now=self.clock.now())
+            return done
 
         def change(done: tuple[Artifact, bool]) -> Change | None:
             artifact, created = done
@@ -417,9 +454,10 @@ class SqlStore(SqlBytes, ReuseStore, LineageEventStore, AutomatedStore, StoreBas
         """The artifact or execution a reference names (``at``: aliases and "latest" as they were then)."""
         with self._read() as conn:
             kind, found = self._resolve(conn, ref, at=at)
-            if kind == "artifact":
-                return _artifacts.load_artifact(conn, found)
-            return _executions.load_execution(conn, found)
+            node: Node = (
+                _artifacts.load_artifact(conn, found) if kind == "artifact" else _executions.load_execution(conn, found)
+            )
+        return self._guard.screen([node], hidden="refuse", what="get")[0]
 
     def metrics(self, execution: NodeLike, *, key: str | None = None) -> list[Metric]:
         """The metric series of an execution, ordered by key and step."""
@@ -451,7 +489,7 @@ class SqlStore(SqlBytes, ReuseStore, LineageEventStore, AutomatedStore, StoreBas
         return Lineage(
             root=root,
             direction=direction,
-            nodes=[found[i] for i in ordered],
+            nodes=self._guard.screen([found[i] for i in ordered], hidden="placeholder", what="lineage"),
             edges=[e for e in edges if e.source in keep and e.target in keep],
             depths={i: depths[i] for i in ordered},
         )
@@ -469,10 +507,11 @@ class SqlStore(SqlBytes, ReuseStore, LineageEventStore, AutomatedStore, StoreBas
         from trailmark.store.sql._search import search
 
         with self._read() as conn:
-            return search(
+            page = search(
                 conn, project_id=self._project_id, filter=filter, kind=kind, order_by=order_by,
                 limit=limit, page_token=page_token, now=self.clock.now(),
             )
+        return Page(self._guard.screen(page.items, hidden="drop", what="search"), page.next_page_token)
 
     # -- annotations, contexts, environments ----------------------------------------------
 
@@ -531,12 +570,13 @@ class SqlStore(SqlBytes, ReuseStore, LineageEventStore, AutomatedStore, StoreBas
     def versions(self, type: str, name: str) -> list[Artifact]:
         """Every version of the ``type``/``name`` series, oldest first."""
         with self._read() as conn:
-            return _artifacts.load_artifacts(
+            found = _artifacts.load_artifacts(
                 conn,
                 _artifacts.artifacts.c.project_id == self._project_id,
                 _artifacts.artifacts.c.type == type,
                 _artifacts.artifacts.c.name == name,
             )
+        return self._guard.screen(found, hidden="drop", what="versions")
 
     def alias_history(self, model: str, alias: str | None = None) -> list[AliasMove]:
         with self._read() as conn:

@@ -257,6 +257,7 @@ audit_log = Table(
     Column("change", String(71), nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("state", String(80)),  # keyed digest of the target node's rows after the write (migration 0006)
     Index("ix_audit_log_target", "target", "seq"),
     Index("ix_audit_log_actor", "actor", "seq"),
     Index("ix_audit_log_time", "time"),
@@ -269,6 +270,7 @@ users = Table(
     Column("name", String(200), nullable=False, unique=True),
     Column("created_at", When, nullable=False),
     Column("created_by", String(200)),
+    Column("disabled_at", When),  # set: every token of the user is refused (migration 0006)
 )
 
 # Only the SHA-256 of a token is kept; ``id`` is its public part, used to revoke it.
@@ -307,9 +309,39 @@ classifications = Table(
     Column("created_by", String(200)),
     Column("removed_at", When),
     Column("removed_by", String(200)),
+    Column("source", String(10), nullable=False, server_default="manual"),  # manual | detected | declared (0006)
     UniqueConstraint("node_id", "label", "origin_id", name="uq_classifications_key"),
     Index("ix_classifications_label", "label", "node_id"),
     Index("ix_classifications_origin", "origin_id"),
+)
+
+# Labels a project restricts to a minimum role (migration 0006): nodes carrying one are hidden below it.
+restrictions = Table(
+    "restrictions",
+    metadata,
+    Column("project_id", Id, ForeignKey("projects.id"), primary_key=True),
+    Column("label", String(100), primary_key=True),
+    Column("min_role", String(10), nullable=False),  # viewer | editor | admin
+    Column("created_at", When, nullable=False),
+    Column("created_by", String(200)),
+)
+
+# The nodes a ``read`` audit entry covers: one entry per read request, one row per classified node read (0006).
+audit_reads = Table(
+    "audit_reads",
+    metadata,
+    Column("seq", Id, primary_key=True, autoincrement=False),
+    Column("node_id", Id, primary_key=True, autoincrement=False),
+    Index("ix_audit_reads_node", "node_id", "seq"),
+)
+
+# The key of the audit log's digests when no TRAILMARK_SECRET_KEY is set: random, one per store (0006).
+audit_keys = Table(
+    "audit_keys",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("key", String(64), nullable=False),  # hex of 32 random bytes
+    Column("created_at", When, nullable=False),
 )
 
 tombstones = Table(

@@ -1,0 +1,117 @@
+"""Reads of labelled nodes: hidden below a restricted label's role, and audited.
+
+Every read the SQL store answers with nodes (``get``, ``search``, ``lineage``, ``versions``)
+passes them through :meth:`Guard.screen`. A node carrying a label that the project
+restricts (``store.restrict("PII", min_role="editor")``) is, for a reader below that role,
+refused (``get``), left out (``search``) or shown as a placeholder without content
+(``lineage``). Nodes that carry any label and are shown are recorded: one ``read`` audit
+entry per call, with one ``audit_reads`` row per labelled node, so ``store.audit.usage``
+answers who read them. The reader's role is the store's ``reader_role``: None (an
+embedded store, the local user) may read everything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Literal, TypeVar
+
+from sqlalchemy import Connection, select
+
+from trailmark.entities import Artifact, Execution, Node
+from trailmark.errors import PermissionDeniedError
+from trailmark.governance import Role
+from trailmark.store.sql import _audit
+from trailmark.store.sql._scope import Scope
+from trailmark.store.sql._tables import audit_reads, classifications, restrictions
+
+N = TypeVar("N", bound=Node)
+Hidden = Literal["refuse", "drop", "placeholder"]
+PLACEHOLDER_NAME = "(restricted)"
+_C = classifications.c
+
+
+def labels_of(conn: Connection, ids: Sequence[int]) -> dict[int, set[str]]:
+    """The active labels of each node that has any."""
+    found: dict[int, set[str]] = {}
+    for offset in range(0, len(ids), 500):
+        rows = conn.execute(
+            select(_C.node_id, _C.label).where(_C.node_id.in_(list(ids[offset:offset + 500])), _C.removed_at.is_(None))
+        )
+        for node_id, label in rows:
+            found.setdefault(node_id, set()).add(label)
+    return found
+
+
+def restricted(conn: Connection, project_id: int) -> dict[str, Role]:
+    """The project's restricted labels and the least role that reads them."""
+    rows = conn.execute(select(restrictions.c.label, restrictions.c.min_role).where(
+        restrictions.c.project_id == project_id))
+    return {label: Role(role) for label, role in rows}
+
+
+def placeholder(node: N) -> N:
+    """A node as a reader without the right sees it in lineage: its place in the graph, no content."""
+    if isinstance(node, Artifact):
+        return dataclasses.replace(node, name=PLACEHOLDER_NAME, uri=None, properties={}, description=None,
+                                   digest="sha256:" + "0" * 64, created_by=None)  # type: ignore[return-value]
+    if isinstance(node, Execution):
+        return dataclasses.replace(node, name=PLACEHOLDER_NAME, params={}, environment={}, resources={},
+                                   error=None, description=None, created_by=None)  # type: ignore[return-value]
+    return node
+
+
+class Guard:
+    """Screens the nodes a read returns, for the scope's reader (``role`` None: every right)."""
+
+    def __init__(self, scope: Scope, role: Role | None) -> None:
+        self.scope = scope
+        self.role = role
+
+    def screen(self, nodes: Sequence[N], *, hidden: Hidden, what: str) -> list[N]:
+        """``nodes`` as the reader may see them; the labelled ones shown are audited as one ``read``."""
+        if not nodes:
+            return []
+        ids = [n.id for n in nodes]
+        with self.scope.read() as conn:
+            labels = labels_of(conn, ids)
+            rules = restricted(conn, self.scope.project_id) if labels and self.role is not None else {}
+        if not labels:
+            return list(nodes)
+        shown: list[N] = []
+        for node in nodes:
+            needed = self._needed(labels.get(node.id, set()), rules)
+            if needed is None:
+                shown.append(node)
+            elif hidden == "refuse":
+                raise PermissionDeniedError(
+                    f"{node.ref} carries a label restricted to {needed.value}s or above in project "
+                    f"{self.scope.project!r}: this caller is {self.role.value if self.role else 'no member'}"
+                )
+            elif hidden == "placeholder":
+                shown.append(placeholder(node))
+        read = sorted({n.id for n in shown if n.id in labels and n.name != PLACEHOLDER_NAME})
+        if read:
+            single = next(n.ref for n in shown if n.id == read[0]) if len(read) == 1 else None
+            self._record(read, single or f"{what}:{len(read)} nodes", what)
+        return shown
+
+    def _needed(self, labels: set[str], rules: dict[str, Role]) -> Role | None:
+        """The role this reader lacks to see a node with ``labels`` (None: may see it)."""
+        if self.role is None:
+            return None
+        for label in sorted(labels):
+            role = rules.get(label)
+            if role is not None and role.rank > self.role.rank:
+                return role
+        return None
+
+    def _record(self, ids: list[int], target: str, what: str) -> None:
+        scope = self.scope
+
+        def work(conn: Connection) -> None:
+            entry = _audit.append(conn, project=scope.project, actor=scope.actor, action="read", target=target,
+                                  payload={"read": what, "nodes": ids}, now=scope.now())
+            conn.execute(audit_reads.insert(), [{"seq": entry.seq, "node_id": i} for i in ids])
+
+        scope.write(work)
