@@ -31,6 +31,8 @@ class Sizes:
     writes_per_writer: int
     sqlite_writers: tuple[int, ...]
     server_writers: tuple[int, ...]
+    # W6 similar datasets
+    datasets: int = 10_000
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -26,6 +26,7 @@ BOUNDS = [
     ("W3", "fanout down d10", 10),
     ("W3", "fanout down all", 10),
     ("W4", "capture", 1_000),
+    ("W6", "similar", 100),
 ]
 
 

@@ -24,6 +24,7 @@ TITLES = {
     "W3": "lineage",
     "W4": "capture",
     "W5": "concurrency",
+    "W6": "similar datasets",
 }
 
 MODULES = {
@@ -32,4 +33,5 @@ MODULES = {
     "W3": "bench.workloads.w3_lineage",
     "W4": "bench.workloads.w4_capture",
     "W5": "bench.workloads.w5_concurrency",
+    "W6": "bench.workloads.w6_similar",
 }

@@ -10,7 +10,7 @@ A vector has three parts, scored by :func:`score`:
 
 Bits compare by overlap (Ochiai: shared / sqrt(mine * theirs)), so a table with the same
 columns and new values scores near 1 while an unrelated table of the same size only gets
-the table figures' share. Pure Python (``int.bit_count``), so no numpy is needed to search.
+the table figures' share (:class:`~trailmark.reuse._matrix.Matrix` scores many at once).
 """
 
 from __future__ import annotations
@@ -108,21 +108,6 @@ def features(properties: Mapping[str, Any]) -> Features:
         len(cardinalities) / count,
     )
     return Features(_bits(schema_tokens), _bits(column_tokens), figures)
-
-
-def score(a: Features, b: Features) -> float:
-    """Similarity in [0, 1]: 1 for the same columns, column statistics and table figures."""
-    table = 1.0 - sum(abs(x - y) for x, y in zip(a.figures, b.figures, strict=True)) / FIGURES
-    return SCHEMA_WEIGHT * overlap(a.schema, b.schema) + COLUMN_WEIGHT * overlap(a.columns, b.columns) + (
-        TABLE_WEIGHT * table
-    )
-
-
-def overlap(a: int, b: int) -> float:
-    """Ochiai coefficient of two bit sets (0 when either is empty)."""
-    if not a or not b:
-        return 0.0
-    return (a & b).bit_count() / math.sqrt(a.bit_count() * b.bit_count())
 
 
 def column_skew(stats: Mapping[str, Any]) -> float | None:
