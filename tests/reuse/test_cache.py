@@ -153,3 +153,35 @@ def test_a_failed_run_is_not_reused(store):
     flaky(_frame())
     assert len(calls) == 2
     assert [e.status for e in _runs(store, "flaky")] == ["FAILED", "COMPLETE", "COMPLETE"]
+
+
+def _featurize(store, frame, bins, calls):
+    with tm.run("featurize", type="Preprocess", params={"bins": bins}, inputs=[frame], cache=True) as run:
+        if not run.cached:
+            calls.append(bins)
+            run.log_output(frame.assign(b=bins), name="features")
+    return run
+
+
+def test_a_run_with_declared_inputs_is_served_from_the_cache(store):
+    calls = []
+    first = _featurize(store, _frame(), 10, calls)
+    second = _featurize(store, _frame(), 10, calls)
+    assert calls == [10] and not first.cached and second.cached
+    assert second.execution.cached_from == first.execution.id and second.execution.status == "COMPLETE"
+    assert [a.ref for a in second.outputs] == [a.ref for a in first.outputs] == ["dataset:features@1"]
+    assert [a.name for a in store.lineage(second.execution, direction="upstream", depth=1).artifacts()] == [
+        "featurize.input0"
+    ]
+    _featurize(store, _frame(), 20, calls)             # another param
+    _featurize(store, _frame(shift=2.0), 10, calls)    # another input
+    assert calls == [10, 20, 10]
+
+
+def test_a_run_with_inputs_but_no_cache_always_runs(store):
+    for _ in range(2):
+        with tm.run("plain", inputs=[_frame()]) as run:
+            assert not run.cached
+    runs = _runs(store, "plain")
+    assert len(runs) == 2 and all(r.cached_from is None for r in runs)
+    assert [a.name for a in store.lineage(runs[1], direction="upstream", depth=1).artifacts()] == ["plain.input0"]

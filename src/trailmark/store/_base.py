@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -52,10 +52,21 @@ class StoreBase(AutomationHelpers):
         type: str = "Run",
         experiment: str | None = None,
         params: Mapping[str, Any] | None = None,
+        inputs: Sequence[Any] = (),
+        cache: bool = False,
     ) -> Run:
-        """A tracked run on this store, to use as a context manager (see :func:`trailmark.run`)."""
+        """A tracked run on this store, to use as a context manager (see :func:`trailmark.run`).
+
+        ``inputs`` are logged as the run starts; with ``cache=True`` they, the params, the type,
+        the name and the enclosing code form a cache key (see docs/reuse.md, ``run.cached``).
+        """
         from trailmark.tracking import Run
 
+        if inputs or cache:
+            from trailmark.tracking._cached_run import CachedRun
+
+            return CachedRun(self, name, type=type, experiment=experiment, params=params,  # type: ignore[arg-type]
+                             inputs=inputs, cache=cache)
         return Run(self, name, type=type, experiment=experiment, params=params)  # type: ignore[arg-type]
 
     @property

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
@@ -44,14 +44,19 @@ def run(
     type: str = "Run",
     experiment: str | None = None,
     params: Mapping[str, Any] | None = None,
+    inputs: Sequence[Any] = (),
+    cache: bool = False,
 ) -> Run:
     """A tracked run on the active store, used as a context manager.
+
+    ``inputs`` are logged as it starts; ``cache=True`` serves a run already done with the
+    same inputs, params and code from the cache (``run.cached``; see docs/reuse.md).
 
     Example:
         >>> with run("train", type="Train", params={"max_depth": 10}) as r:
         ...     r.log_metric("rmse", 28000.0)
     """
-    return active_store().run(name, type=type, experiment=experiment, params=params)  # type: ignore[attr-defined]
+    return active_store().run(name, type=type, experiment=experiment, params=params, inputs=inputs, cache=cache)  # type: ignore[attr-defined]
 
 
 def current_run() -> Run | None:

@@ -64,30 +64,35 @@ def prepare(store: Store, code: Any, *, type: str, name: str, arguments: Mapping
     return Prepared(inputs, cache_key(type=type, name=name, code=code_digest(code), params=params, inputs=digests))
 
 
-def serve(store: Store, prepared: Prepared, *, parent: Run | None) -> tuple[Execution, Any] | None:
-    """On a hit, record the reuse and return (the new execution, the kept value); None on a miss."""
+def serve(store: Store, prepared: Prepared, *, parent: Run | None, value: bool = True) -> tuple[Execution, Any] | None:
+    """On a hit, record the reuse and return (the new execution, the kept value); None on a miss.
+
+    ``value=False`` (a ``tm.run`` block, which returns nothing) needs no kept value: the value is None.
+    """
     if prepared.key is None:
         return None
     original = store.cached_execution(prepared.key)
     if original is None:
         return None
-    result = _result_artifact(store, original)
-    if result is None:
-        return None
-    try:
-        data = _read(store, result)
-        if data is None:
+    kept = None
+    if value:
+        result = _result_artifact(store, original)
+        if result is None:
             return None
-        value = decode(data, name=result.ref)
-    except (TrailmarkError, ImportError) as exc:
-        warnings.warn(f"cannot read the kept result {result.ref} ({exc}): running the step again", CacheWarning,
-                      stacklevel=3)
-        return None
+        try:
+            data = _read(store, result)
+            if data is None:
+                return None
+            kept = decode(data, name=result.ref)
+        except (TrailmarkError, ImportError) as exc:
+            warnings.warn(f"cannot read the kept result {result.ref} ({exc}): running the step again", CacheWarning,
+                          stacklevel=3)
+            return None
     execution = store.record_cache_hit(
         original, key=prepared.key, inputs=list(prepared.inputs.values()),
         parent=parent.execution if parent is not None and parent.store is store else None,
     )
-    return execution, value
+    return execution, kept
 
 
 def keep(store: Store, run: Run, key: str, value: Any) -> None:
