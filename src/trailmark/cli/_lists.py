@@ -1,4 +1,8 @@
-"""``runs`` and ``models``: what is in the store, newest first."""
+"""``models``: the registered versions, newest first (``runs`` is in cli/_runs.py).
+
+``models`` is a group (its subcommands ``alias`` and ``protect`` are in cli/_automation.py);
+run alone, it lists the versions.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +11,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from trailmark.cli._app import app, open_store
-from trailmark.cli._render import console, executions_table, when
-from trailmark.store import _validate
-
-
-@app.command()
-def runs(
-    limit: Annotated[int, typer.Option("--limit", min=1, max=10000, help="How many to list.")] = 20,
-    type: Annotated[str | None, typer.Option("--type", help="Only executions of this type (Train, Deploy...).")] = None,
-) -> None:
-    """List executions, newest first, with status, duration, params and latest metrics."""
-    filter = f"type = '{_validate.type_name(type)}'" if type else ""
-    with open_store() as store:
-        page = store.search(filter, kind="executions", order_by=["started desc"], limit=limit)
-        latest = [store.latest_metrics(e) for e in page]
-    if not page.items:
-        console.print("no runs yet: try `trailmark demo`")
-        return
-    console.print(executions_table(page.items, metrics=latest))
+from trailmark.cli._app import open_store
+from trailmark.cli._render import console, when
 
 
 def models(  # the `models` group's listing: see cli/_automation.py

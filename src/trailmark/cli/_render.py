@@ -71,7 +71,10 @@ def node_table(node: Node) -> Table:
         fields.update(status=_status(node.status.value), params=node.params, started=when(node.started_at),
                       ended=when(node.ended_at), duration=node.duration, resources=node.resources,
                       error=node.error, environment={k: v for k, v in node.environment.items() if k != "packages"},
-                      created_by=node.created_by)
+                      created_by=node.created_by, uid=node.uid,
+                      parent=f"exec:{node.parent_id}" if node.parent_id else None,
+                      heartbeat=when(node.heartbeat_at) if node.status.value == "RUNNING" else None)
+    fields.update(description=node.description, lifecycle=node.lifecycle if node.lifecycle != "active" else None)
     for key, value in fields.items():
         if value in (None, {}, ""):
             continue

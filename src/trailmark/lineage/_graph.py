@@ -14,7 +14,9 @@ from trailmark.entities import Artifact, Edge, EdgeKind, Execution, Node, node_f
 class Lineage:
     """Nodes and edges reached from ``root`` walking ``direction``.
 
-    ``depths`` gives each node's distance from the root in edges (the root is 0).
+    ``depths`` gives each node's distance from the root in edges (the root is 0). Walks pass
+    through soft-deleted nodes, so ``nodes`` and ``edges`` keep the graph's shape, each node
+    marked by its ``lifecycle``; ``artifacts()`` and ``executions()`` list the active ones.
     """
 
     root: int
@@ -23,13 +25,15 @@ class Lineage:
     edges: list[Edge]
     depths: dict[int, int] = dataclasses.field(default_factory=dict)
 
-    def artifacts(self, type: str | None = None) -> list[Artifact]:
-        """The artifacts reached, optionally of one type (``"Model"``)."""
-        return [n for n in self.nodes if isinstance(n, Artifact) and (type is None or n.type == type)]
+    def artifacts(self, type: str | None = None, *, include_deleted: bool = False) -> list[Artifact]:
+        """The artifacts reached, optionally of one type (``"Model"``); soft-deleted ones only if asked."""
+        return [n for n in self.nodes if isinstance(n, Artifact) and (type is None or n.type == type)
+                and (include_deleted or n.lifecycle == "active")]
 
-    def executions(self, type: str | None = None) -> list[Execution]:
-        """The executions reached, optionally of one type (``"Train"``)."""
-        return [n for n in self.nodes if isinstance(n, Execution) and (type is None or n.type == type)]
+    def executions(self, type: str | None = None, *, include_deleted: bool = False) -> list[Execution]:
+        """The executions reached, optionally of one type (``"Train"``); soft-deleted ones only if asked."""
+        return [n for n in self.nodes if isinstance(n, Execution) and (type is None or n.type == type)
+                and (include_deleted or n.lifecycle == "active")]
 
     def node(self, node_id: int) -> Node:
         """The node with this id."""

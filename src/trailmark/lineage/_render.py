@@ -13,10 +13,12 @@ if TYPE_CHECKING:
 
 
 def label(node: Node) -> str:
-    """``dataset:housing-raw@3`` for an artifact, ``Train train (exec:7)`` for an execution."""
+    """``dataset:housing-raw@3`` for an artifact, ``Train train (exec:7)`` for an execution; a
+    soft-deleted node ends in `` (deleted)``."""
+    mark = " (deleted)" if node.lifecycle == "deleted" else ""
     if isinstance(node, Artifact):
-        return node.ref
-    return f"{node.type} {node.name} ({node.ref})"
+        return node.ref + mark
+    return f"{node.type} {node.name} ({node.ref}){mark}"
 
 
 def _quote(text: str) -> str:

@@ -21,6 +21,7 @@ from trailmark.search._tree import (
     Not,
     Now,
     Or,
+    names_field,
 )
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "Or",
     "guaranteed",
     "key_of",
+    "names_field",
     "parse",
     "parse_order",
     "table_of",

@@ -24,6 +24,8 @@ from trailmark.store.sql._lineage import walk
 from trailmark.store.sql._tables import (
     artifacts,
     classifications,
+    context_members,
+    contexts,
     events,
     executions,
     latest_metrics,
@@ -33,21 +35,28 @@ from trailmark.store.sql._tables import (
 )
 
 KINDS = ("artifacts", "executions", "models")
-_EXECUTION_ONLY = {"status", "started", "ended", "duration", "env"}
+_EXECUTION_ONLY = {"status", "started", "ended", "duration", "env", "parent", "uid", "heartbeat", "resources"}
 _ARTIFACT_ONLY = {"version", "digest", "uri", "properties"}
 _KEYED = {"metrics", "params", "tags", "classification"}
 JOINABLE = {"metrics", "params", "tags"}  # one index row per node and key; a node may have many classifications
-_TIMES = {"created", "started", "ended"}
-_NULLABLE = {"uri", "created_by", "ended", "duration", "properties", "env"}
+_TIMES = {"created", "started", "ended", "heartbeat"}
+_NULLABLE = {"uri", "created_by", "ended", "duration", "properties", "env", "description", "heartbeat", "parent",
+             "resources"}
+_JSON = {"properties": artifacts.c.properties, "env": executions.c.environment, "resources": executions.c.resources}
+_MEMBERSHIP = {"experiment": "Experiment", "context": None}  # in a context of that type (None: any) named...
+_COLUMNS = {"heartbeat": "heartbeat_at", "parent": "parent_id", "ended": "ended_at", "started": "started_at"}
 _STATUSES = ("RUNNING", "COMPLETE", "FAILED")
+_LIFECYCLES = ("active", "deleted")
 _OPERATORS = {"=": "__eq__", "!=": "__ne__", "<": "__lt__", "<=": "__le__", ">": "__gt__", ">=": "__ge__"}
 # What each field holds, and so which literals it accepts.
 _HOLDS = {"id": "number", "version": "number", "metrics": "number", "duration": "seconds", "params": "param",
-          "properties": "json", "env": "json", "created": "time", "started": "time", "ended": "time"}
+          "properties": "json", "env": "json", "created": "time", "started": "time", "ended": "time",
+          "heartbeat": "time", "resources": "json", "parent": "reference"}
 _HINTS = {"text": "quote the value, as in {f} = 'x'", "number": "compare it with a number",
           "seconds": "compare it with seconds or a duration, as in duration > 5m",
           "param": "compare it with a string, a number or true/false",
-          "json": "compare it with a string, a number or true/false"}
+          "json": "compare it with a string, a number or true/false",
+          "reference": "compare it with a quoted reference, as in parent = 'exec:12'"}
 
 Resolve = Callable[[str], int]
 KeyedId = tuple[str, tuple]
@@ -146,6 +155,8 @@ class Compiler:
             if key_of(field) in self.joined:
                 return predicate
             return exists(select(literal(1)).select_from(alias).where(owned, predicate))
+        if field.name in _MEMBERSHIP:
+            return self._member(field, test(contexts.c.name))
         column = self._column(field, value)
         return and_(column.is_not(None), test(column)) if field.name in _NULLABLE else test(column)
 
@@ -153,7 +164,9 @@ class Compiler:
         if field.name in _KEYED:
             alias, owned = self.source(field)
             present = true() if key_of(field) in self.joined else exists(select(literal(1)).select_from(alias).where(owned))
-        elif field.name in ("properties", "env"):
+        elif field.name in _MEMBERSHIP:
+            present = self._member(field, true())
+        elif field.name in _JSON:
             present = func.coalesce(self._json(field).kind, "null") != "null"
         elif field.name in _NULLABLE:
             present = self._column(field, None).is_not(None)
@@ -204,7 +217,13 @@ class Compiler:
         if holds == category == "text":
             if field.name == "status" and value not in _STATUSES:
                 raise _error(field, f"unknown status {value!r}: use {', '.join(map(repr, _STATUSES))}")
+            if field.name == "lifecycle" and value not in _LIFECYCLES:
+                raise _error(field, f"unknown lifecycle {value!r}: use {', '.join(map(repr, _LIFECYCLES))}")
             return value
+        if holds == "reference" and category == "number" and op in ("=", "!=") and isinstance(value, int):
+            return value
+        if holds == "reference" and category == "text" and op in ("=", "!="):
+            return self._node_id(field, value)  # type: ignore[arg-type]
         if holds in ("param", "json") and category in ("text", "number", "bool"):
             return ("true" if value else "false") if category == "bool" else value
         hint = _HINTS[holds].format(f=field)
@@ -212,21 +231,36 @@ class Compiler:
 
     def _column(self, field: Field, value: Value) -> ColumnElement:
         """The SQL value of a plain field, or of a JSON field read as the literal's type."""
-        if field.name in ("properties", "env"):
+        if field.name in _JSON:
             parts = self._json(field)
             return {"number": parts.number, "bool": parts.boolean}.get(_category(value), parts.text)
+        if field.name in _MEMBERSHIP:
+            raise _error(field, f"'{field}' is a membership: filter on it, as in {field} = 'house-prices'")
         if field.name == "duration":
             return seconds_between(self.dialect, executions.c.started_at, executions.c.ended_at)
         if field.name == "project":
             project = projects.alias()  # not the projects table the outer query may join already
             return select(project.c.name).where(project.c.id == self.table.c.project_id).scalar_subquery()
-        name = {"created": "started_at" if self.table is executions else "created_at", "started": "started_at",
-                "ended": "ended_at"}.get(field.name, field.name)
+        name = {"created": "started_at" if self.table is executions else "created_at",
+                **_COLUMNS}.get(field.name, field.name)
         return self.table.c[name]
 
     def _json(self, field: Field):
-        column = artifacts.c.properties if field.name == "properties" else executions.c.environment
-        return json_parts(self.dialect, column, field.key)
+        return json_parts(self.dialect, _JSON[field.name], field.key)
+
+    def _member(self, field: Field, test: ColumnElement[bool]) -> ColumnElement[bool]:
+        """The node is in a context (of the field's type) that passes ``test``."""
+        owned = [context_members.c.node_id == self.table.c.id, contexts.c.id == context_members.c.context_id]
+        context_type = _MEMBERSHIP[field.name]
+        if context_type is not None:
+            owned.append(contexts.c.type == context_type)
+        return exists(select(literal(1)).select_from(context_members, contexts).where(*owned, test))
+
+    def _node_id(self, field: Field, ref: str) -> int:
+        try:
+            return self.resolve(ref)
+        except TrailmarkError as exc:
+            raise _error(field, f"{field} = '{ref}': {exc}") from None
 
     def source(self, field: Field) -> tuple[FromClause, ColumnElement[bool]]:
         """A keyed field's index table (the joined alias or a fresh one) and what ties it to a row."""
@@ -260,7 +294,7 @@ class Compiler:
                 return [(c, field.name == "params") for c in columns]
             # min(): a node may carry several classifications; every other key has one row
             return [(select(func.min(c)).select_from(alias).where(owned).scalar_subquery(), True) for c in columns]
-        if field.name in ("properties", "env"):
+        if field.name in _JSON:
             parts = self._json(field)
             return [(parts.number, True), (parts.text, True)]
         return [(self._column(field, None), field.name in _NULLABLE)]

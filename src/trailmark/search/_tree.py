@@ -7,8 +7,9 @@ import re
 from datetime import date, datetime, timedelta
 
 PLAIN_FIELDS = ("id", "type", "name", "version", "status", "digest", "uri", "project", "created", "created_by",
-                "started", "ended", "duration", "classification")
-KEYED_FIELDS = ("params", "metrics", "properties", "tags", "env")
+                "started", "ended", "duration", "classification",
+                "experiment", "context", "parent", "lifecycle", "description", "uid", "heartbeat")
+KEYED_FIELDS = ("params", "metrics", "properties", "tags", "env", "resources")
 FUNCTIONS = ("derived_from", "upstream_of")
 
 
@@ -89,3 +90,17 @@ Node = Comparison | InList | IsNull | Lineage | And | Or | Not
 
 def _plain_key(key: str | int) -> bool:
     return isinstance(key, int) or re.fullmatch(r"[\w\-]+(\.[\w\-]+)*", key) is not None
+
+
+def names_field(node: Node | None, name: str) -> bool:
+    """Whether the filter compares the field ``name`` anywhere (walked with a stack)."""
+    stack = [node] if node is not None else []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (And, Or)):
+            stack.extend(item.items)
+        elif isinstance(item, Not):
+            stack.append(item.item)
+        elif not isinstance(item, Lineage) and item.field.name == name:
+            return True
+    return False

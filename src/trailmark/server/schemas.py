@@ -176,6 +176,7 @@ class ExecutionIn(In):
     context: str | None = Field(default=None, description="An experiment or pipeline to add the execution to.")
     context_type: str = "Experiment"
     environment: Json | None = None
+    parent: str | None = Field(default=None, description="The execution this one is nested in (a reference).")
 
 
 class ParamsIn(In):
@@ -210,6 +211,18 @@ class EndIn(In):
 class TagIn(In):
     key: str
     value: str
+
+
+class DescriptionIn(In):
+    description: str | None = Field(description="The note; null or '' clears it.")
+
+
+class LifecycleIn(In):
+    lifecycle: Literal["active", "deleted"] = Field(description="'deleted' soft-deletes the node, 'active' restores it.")
+
+
+class ReapIn(In):
+    older_than_seconds: float = Field(gt=0, description="End RUNNING executions without a heartbeat for this long.")
 
 
 class AliasIn(In):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from trailmark._clock import Clock
@@ -54,6 +54,7 @@ class Store(Protocol):
         context: str | None = None,
         context_type: str = "Experiment",
         environment: Mapping[str, Any] | None = None,
+        parent: NodeLike | None = None,
     ) -> Execution: ...
 
     def log_params(self, execution: NodeLike, params: Mapping[str, Any]) -> None: ...
@@ -99,6 +100,7 @@ class Store(Protocol):
         order_by: Sequence[str] | None = None,
         limit: int = 100,
         page_token: str | None = None,
+        include_deleted: bool = False,
     ) -> Page[Any]: ...
 
     def set_tag(self, ref: NodeLike, key: str, value: str) -> None: ...
@@ -116,6 +118,32 @@ class Store(Protocol):
         ...
 
     def alias_history(self, model: str, alias: str | None = None) -> list[AliasMove]: ...
+
+    # -- lifecycle: notes, soft delete, heartbeats (see docs/concepts.md, "Lifecycle") -------
+
+    def experiments(self) -> list[Context]:
+        """The contexts of type Experiment."""
+        ...
+
+    def set_description(self, ref: NodeLike, text: str | None) -> Node:
+        """Set or clear (None, '') the note of any node: audited, not a new version."""
+        ...
+
+    def delete_tag(self, ref: NodeLike, key: str) -> None: ...
+
+    def delete(self, ref: NodeLike) -> Node:
+        """Soft delete: lifecycle 'deleted', left out of search, runs and models; nothing is erased."""
+        ...
+
+    def restore(self, ref: NodeLike) -> Node: ...
+
+    def heartbeat(self, execution: NodeLike) -> None:
+        """Record that a RUNNING execution is alive now."""
+        ...
+
+    def reap(self, *, older_than: str | timedelta = "10m") -> list[Execution]:
+        """End as FAILED every RUNNING execution without a heartbeat for ``older_than``."""
+        ...
 
     # -- kept bytes (the artifact root; see docs/artifacts.md) ---------------------------
 

@@ -68,10 +68,18 @@ class Run:
         from trailmark.capture.environment import capture_environment
 
         self._meter = ResourceMeter()
+        outer = _active.current_run()
+        parent = outer.execution if outer is not None and outer.store is self.store else None
+        if parent is not None and self.experiment is None:  # a trial of a sweep is in the sweep's experiment
+            self.experiment = outer.experiment  # type: ignore[union-attr]
         self._execution = self.store.start_execution(
-            self.type, self.name, params=self._params, context=self.experiment, environment=capture_environment()
+            self.type, self.name, params=self._params, context=self.experiment, environment=capture_environment(),
+            parent=parent,
         )
-        self._buffer = MetricBuffer(lambda points: self.store.log_metric_points(self._execution, points))
+        self._buffer = MetricBuffer(
+            lambda points: self.store.log_metric_points(self._execution, points),
+            heartbeat=lambda: self.store.heartbeat(self._execution),
+        )
         self._token = _active.enter_run(self)
         return self
 

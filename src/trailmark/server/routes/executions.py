@@ -16,7 +16,7 @@ def start_execution(body: ExecutionIn, store: Writer):
     """Start a RUNNING execution, optionally in a context (an experiment or pipeline)."""
     execution = store.start_execution(
         body.type, body.name, params=body.params, context=body.context, context_type=body.context_type,
-        environment=body.environment,
+        environment=body.environment, parent=body.parent,
     )
     return to_dict(execution)
 

@@ -21,7 +21,9 @@ def search(
     order_by: Annotated[list[str] | None, Query(description="e.g. metrics.rmse asc (repeatable).")] = None,
     limit: Annotated[int, Query(description="Items per page.")] = 100,
     page_token: Annotated[str | None, Query(description="next_page_token of the previous page.")] = None,
+    include_deleted: Annotated[bool, Query(description="Soft-deleted nodes too.")] = False,
 ):
     """One page of matches; a filter that does not parse is 400 ``filter_syntax``."""
-    page = store.search(filter, kind=kind, order_by=order_by, limit=limit, page_token=page_token)
+    page = store.search(filter, kind=kind, order_by=order_by, limit=limit, page_token=page_token,
+                        include_deleted=include_deleted)
     return {"items": [to_dict(item) for item in page.items], "next_page_token": page.next_page_token}

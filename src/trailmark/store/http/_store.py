@@ -27,6 +27,7 @@ from trailmark.store._protocol import NodeLike
 from trailmark.store.http._batch import HttpBatch
 from trailmark.store.http._bytes import HttpBytes
 from trailmark.store.http._governed import HttpGovernance
+from trailmark.store.http._lifecycle import HttpLifecycle
 from trailmark.store.http._lineage_events import HttpLineageEvents
 from trailmark.store.http._reuse import HttpReuse
 from trailmark.store.http._transport import Transport
@@ -35,7 +36,7 @@ TOKEN_ENV = "TRAILMARK_TOKEN"
 METRICS_PER_REQUEST = 10_000
 
 
-class HttpStore(HttpGovernance, HttpBytes, HttpReuse, HttpLineageEvents, StoreBase):
+class HttpStore(HttpGovernance, HttpBytes, HttpLifecycle, HttpReuse, HttpLineageEvents, StoreBase):
     """A store served by ``trailmark server`` at ``uri``.
 
     Args:
@@ -109,10 +110,12 @@ class HttpStore(HttpGovernance, HttpBytes, HttpReuse, HttpLineageEvents, StoreBa
         context: str | None = None,
         context_type: str = "Experiment",
         environment: Mapping[str, Any] | None = None,
+        parent: NodeLike | None = None,
     ) -> Execution:
         body = {
             "type": type, "name": name, "params": _validate.json_object(params, "params"), "context": context,
             "context_type": context_type, "environment": _validate.json_object(environment, "environment"),
+            "parent": _ref(parent) if parent is not None else None,
         }
         return from_dict(Execution, self._request("POST", "/executions", json=body))
 
@@ -201,6 +204,7 @@ class HttpStore(HttpGovernance, HttpBytes, HttpReuse, HttpLineageEvents, StoreBa
         order_by: Sequence[str] | None = None,
         limit: int = 100,
         page_token: str | None = None,
+        include_deleted: bool = False,
     ) -> Page[Any]:
         """Artifacts, executions or models matching a filter; a bad filter raises FilterSyntaxError."""
         params: dict[str, Any] = {"filter": filter, "kind": kind, "limit": _validate.limit(limit)}
@@ -208,6 +212,8 @@ class HttpStore(HttpGovernance, HttpBytes, HttpReuse, HttpLineageEvents, StoreBa
             params["order_by"] = list(order_by)
         if page_token is not None:
             params["page_token"] = page_token
+        if include_deleted:
+            params["include_deleted"] = True
         found = self._request("GET", "/search", params=params)
         return Page([node_from_dict(item) for item in found["items"]], found["next_page_token"])
 

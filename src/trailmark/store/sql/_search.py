@@ -32,6 +32,7 @@ from trailmark.search import (
     Node,
     guaranteed,
     key_of,
+    names_field,
     parse,
     parse_order,
     table_of,
@@ -58,6 +59,7 @@ def search(
     limit: int,
     page_token: str | None,
     now: datetime,
+    include_deleted: bool = False,
 ) -> Page[Any]:
     """One page of the artifacts, executions or models of a project that match ``filter``.
 
@@ -75,6 +77,7 @@ def search(
     if isinstance(order_by, str):
         order_by = [order_by]
     tree = parse(filter or "")
+    hide_deleted = not include_deleted and not names_field(tree, "lifecycle")
     orders = [parse_order(item) for item in (order_by or DEFAULT_ORDER)]
     fingerprint = _fingerprint(kind, filter or "", [f"{f} {'desc' if d else 'asc'}" for f, d in orders], project_id)
     phase, after = (0, None) if page_token is None else _decode(page_token, fingerprint)
@@ -89,7 +92,7 @@ def search(
     for index in range(phase, len(phases)):
         part, part_orders = phases[index]
         rows = _fetch(conn, project_id, kind, part, part_orders, orders[-1][1],
-                      after if index == phase else None, limit + 1 - len(found), now)
+                      after if index == phase else None, limit + 1 - len(found), now, hide_deleted)
         found += [(index, row) for row in rows]
         if len(found) > limit:
             break
@@ -103,7 +106,8 @@ def search(
 
 
 def _fetch(conn: Connection, project_id: int, kind: str, tree: Node | None, orders: list[tuple[Field, bool]],
-           tiebreak_desc: bool, after: list[Any] | None, limit: int, now: datetime) -> list[Any]:
+           tiebreak_desc: bool, after: list[Any] | None, limit: int, now: datetime,
+           hide_deleted: bool = True) -> list[Any]:
     """Rows matching ``tree`` in ``orders`` (then id), starting after the sort values ``after``."""
     compiler = _compiler(conn, project_id, kind, tree, [field for field, _ in orders], now)
     sort = _sort_keys(compiler, orders, tiebreak_desc)
@@ -114,6 +118,8 @@ def _fetch(conn: Connection, project_id: int, kind: str, tree: Node | None, orde
     query = query.where(table.c.project_id == project_id, compiler.filter(tree))
     if kind == "models":
         query = query.where(artifacts.c.type == "Model")
+    if hide_deleted:  # soft-deleted nodes only when asked for, or when the filter names lifecycle
+        query = query.where(table.c.lifecycle == "active")
     if after is not None:
         if len(after) != len(sort):
             raise ValidationError(_BAD_TOKEN)

@@ -60,6 +60,7 @@ from trailmark.store.sql._governed import Governance
 from trailmark.store.sql._guard import Guard
 from trailmark.store.sql._lineage_events import LineageEventStore
 from trailmark.store.sql._protected import Protection
+from trailmark.store.sql._lifecycle_store import LifecycleStore
 from trailmark.store.sql._scope import Scope
 from trailmark.store.sql._reusing import ReuseStore
 from trailmark.store.sql._tables import context_members, contexts, environments, events, projects, tags
@@ -75,7 +76,7 @@ def local_user() -> str:
         return "unknown"
 
 
-class SqlStore(SqlBytes, ReuseStore, LineageEventStore, AutomatedStore, StoreBase):
+class SqlStore(SqlBytes, ReuseStore, LifecycleStore, LineageEventStore, AutomatedStore, StoreBase):
     """A store in a SQLite file or a PostgreSQL database.
 
     Example:
@@ -332,8 +333,10 @@ class SqlStore(SqlBytes, ReuseStore, LineageEventStore, AutomatedStore, StoreBas
         context: str | None = None,
         context_type: str = "Experiment",
         environment: Mapping[str, Any] | None = None,
+        parent: NodeLike | None = None,
     ) -> Execution:
-        """Start a RUNNING execution; ``environment`` may carry ``packages`` (stored once per set)."""
+        """Start a RUNNING execution; ``environment`` may carry ``packages`` (stored once per set);
+        ``parent``: the execution it is nested in."""
         _validate.type_name(type)
         _validate.node_name(name)
         values = _validate.json_object(seal(params, "params")[0], "params")
@@ -345,16 +348,19 @@ class SqlStore(SqlBytes, ReuseStore, LineageEventStore, AutomatedStore, StoreBas
 
         def work(conn: Connection) -> Execution:
             environment_id = self._environment_id(conn, env.get("packages_digest"), packages)
+            parent_id = self._execution_id(conn, parent) if parent is not None else None
             execution_id = _executions.insert_execution(
                 conn, project_id=self._project_id, type=type, name=name, params_=values, environment=env,
-                environment_id=environment_id, actor=self.actor, now=self.clock.now(),
+                environment_id=environment_id, actor=self.actor, now=self.clock.now(), parent_id=parent_id,
             )
             if context is not None:
                 _add_to_context(conn, self._project_id, context_type, context, execution_id, self.clock.now())
             return _executions.load_execution(conn, execution_id)
 
         payload = {"type": type, "name": name, "params": values, "context": context, "environment": env}
-        return self._write(work, audit=lambda e: Change("execution.start", e.ref, payload))
+        return self._write(
+            work, audit=lambda e: Change("execution.start", e.ref, {**payload, "uid": e.uid, "parent": e.parent_id})
+        )
 
     def _environment_id(self, conn: Connection, digest: str | None, packages: Any) -> int | None:
         if not digest or not isinstance(packages, dict):
@@ -502,14 +508,16 @@ class SqlStore(SqlBytes, ReuseStore, LineageEventStore, AutomatedStore, StoreBas
         order_by: Sequence[str] | None = None,
         limit: int = 100,
         page_token: str | None = None,
+        include_deleted: bool = False,
     ) -> Page[Any]:
-        """Artifacts, executions or models matching a filter (see docs/search.md)."""
+        """Artifacts, executions or models matching a filter (see docs/search.md); soft-deleted
+        ones only with ``include_deleted`` or a filter that names ``lifecycle``."""
         from trailmark.store.sql._search import search
 
         with self._read() as conn:
             page = search(
                 conn, project_id=self._project_id, filter=filter, kind=kind, order_by=order_by,
-                limit=limit, page_token=page_token, now=self.clock.now(),
+                limit=limit, page_token=page_token, now=self.clock.now(), include_deleted=include_deleted,
             )
         return Page(self._guard.screen(page.items, hidden="drop", what="search"), page.next_page_token)
 
