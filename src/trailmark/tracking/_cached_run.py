@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from trailmark.entities import Artifact
@@ -75,7 +76,9 @@ class CachedRun(Run):
             self.store.link(self.execution, inputs=list(prepared.inputs.values()))
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if self.cached:
             return
         if exc is None and self._key is not None:

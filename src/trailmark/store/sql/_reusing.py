@@ -21,6 +21,7 @@ from trailmark.store.sql._audit import Change
 if TYPE_CHECKING:
     from trailmark._clock import Clock
     from trailmark.store import NodeLike
+    from trailmark.store.sql._guard import Guard
 
 T = TypeVar("T")
 
@@ -37,6 +38,8 @@ class ReuseStore:
         def _write(self, work: Callable[[Connection], T], *, audit: Callable[[T], Change | None]) -> T: ...
         def _resolve(self, conn: Connection, ref: NodeLike) -> tuple[str, int]: ...
         def _execution_id(self, conn: Connection, ref: NodeLike) -> int: ...
+        @property
+        def _guard(self) -> Guard: ...  # hides nodes whose labels are restricted above the reader's role
 
     def find_reusable(
         self,
@@ -61,8 +64,9 @@ class ReuseStore:
         limit = _validate.limit(limit)
         with self._read() as conn:
             digests = None if inputs is None else [self._artifact(conn, ref).digest for ref in inputs]
-            return _reuse.find_reusable(conn, self._project_id, type=type, name=name, params_=wanted,
-                                        input_digests=digests, limit=limit)
+            found = _reuse.find_reusable(conn, self._project_id, type=type, name=name, params_=wanted,
+                                         input_digests=digests, limit=limit)
+        return self._guard.screen(found, hidden="drop", what="reuse")
 
     def similar(self, ref: NodeLike, *, limit: int = 5) -> list[Similar]:
         """The datasets of the project most like ``ref``, best first, each with a score in [0, 1],
@@ -73,13 +77,19 @@ class ReuseStore:
         """
         limit = _validate.limit(limit)
         with self._read() as conn:
-            return _similar.similar(conn, self._project_id, self._artifact(conn, ref), limit)
+            query = self._artifact(conn, ref)
+        self._guard.screen([query], hidden="refuse", what="similar")
+        with self._read() as conn:
+            found = _similar.similar(conn, self._project_id, query, limit)
+        shown = {a.id for a in self._guard.screen([s.artifact for s in found], hidden="drop", what="similar")}
+        return [s for s in found if s.artifact.id in shown]
 
     def cached_execution(self, key: str) -> Execution | None:
         """The newest COMPLETE execution of the project recorded under a step's cache ``key``."""
         _validate.digest(key)
         with self._read() as conn:
-            return _reuse.cached_execution(conn, self._project_id, key)
+            found = _reuse.cached_execution(conn, self._project_id, key)
+        return None if found is None else next(iter(self._guard.screen([found], hidden="drop", what="cache")), None)
 
     def set_cache_key(self, execution: NodeLike, key: str) -> None:
         """Record the cache key of a RUNNING execution; it serves hits once the execution is COMPLETE."""
