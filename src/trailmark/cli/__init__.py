@@ -13,10 +13,13 @@ from trailmark.cli._audit import audit
 from trailmark.cli._automation import deployments, models, webhooks
 from trailmark.cli._db import db
 from trailmark.cli._errors import run
+from trailmark.cli._runs import runs_app, tags_app
 from trailmark.cli._import import import_app
 
 app.add_typer(db, name="db")
 app.add_typer(audit, name="audit")
+app.add_typer(runs_app, name="runs")  # `runs` lists; `runs reap` (see cli/_runs.py)
+app.add_typer(tags_app, name="tags")
 app.add_typer(import_app, name="import")  # `import mlflow SOURCE` (see cli/_import.py)
 for group, name in ((users, "users"), (tokens, "tokens"), (projects, "projects"), (members, "members")):
     app.add_typer(group, name=name)

@@ -24,6 +24,7 @@ from trailmark.automation._urls import UrlPolicy
 from trailmark.errors import ValidationError
 from trailmark.server import _errors, _metrics, mlflow, ui
 from trailmark.server._gzip import GzipRequestMiddleware
+from trailmark.server._reaper import Reaper, reap_after_from_env
 from trailmark.server.routes import ROUTERS
 from trailmark.store.sql import SqlStore
 
@@ -56,9 +57,13 @@ def create_app(uri: str | None = None, *, clock: Clock | None = None, artifacts:
         app.state.store = open_sql_store(resolved, clock=clock, artifacts=artifacts)
         app.state.store.webhook_policy = UrlPolicy.from_env()  # --webhook-deny-private
         app.state.store.serve_webhooks()  # this worker process sends webhook deliveries too
+        reap_after = reap_after_from_env()
+        reaper = Reaper(app.state.store, older_than=reap_after).start() if reap_after else None
         try:
             yield
         finally:
+            if reaper is not None:
+                reaper.stop()
             app.state.store.close()
 
     app = FastAPI(title="Trailmark", version=__version__, description=DESCRIPTION, lifespan=lifespan)

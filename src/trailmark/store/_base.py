@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from trailmark.automation._helpers import AutomationHelpers
-from trailmark.entities import Artifact, Execution, Metric
+from trailmark.entities import Artifact, Context, Execution, Metric
 from trailmark.store import _batch, _validate
 
 if TYPE_CHECKING:
@@ -110,6 +110,10 @@ class StoreBase(AutomationHelpers):
         from trailmark.compare import compare
 
         return compare(self, refs)  # type: ignore[arg-type]
+
+    def experiments(self) -> list[Context]:
+        """The experiments of this project: its contexts of type Experiment, oldest first."""
+        return self.contexts(type="Experiment")  # type: ignore[attr-defined,no-any-return]
 
     def latest_metrics(self, execution: NodeLike) -> dict[str, float]:
         """The value at the latest step of each metric of an execution."""
