@@ -34,6 +34,9 @@ def server(
         typer.Option("--artifacts-root", help="Where kept bytes go: a folder or any fsspec URL (default: "
                      "$TRAILMARK_ARTIFACTS, else beside a SQLite file)."),
     ] = None,
+    webhook_deny_private: Annotated[
+        bool, typer.Option("--webhook-deny-private", help="Refuse webhooks to loopback and private addresses.")
+    ] = False,
 ) -> None:
     """Serve the REST API and OpenLineage ingest. In Python: trailmark.server.create_app(URI)."""
     try:
@@ -56,4 +59,17 @@ def server(
         os.environ[ARTIFACTS_ENV] = ArtifactRoot(artifacts_root).url  # read by each worker's store
     if auth is AuthMode.required:
         os.environ[AUTH_ENV] = "required"  # read by each worker's access control
+    _set_automation(webhook_deny_private, workers)
     uvicorn.run("trailmark.server.app:app_from_env", factory=True, host=host, port=port, workers=workers)
+
+
+def _set_automation(deny_private: bool, workers: int) -> None:
+    """Webhook policy for each worker; with several workers, one folder where /metrics sums their counts."""
+    from trailmark.automation._urls import DENY_PRIVATE_ENV
+
+    if deny_private:
+        os.environ[DENY_PRIVATE_ENV] = "1"
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        import tempfile
+
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="trailmark-metrics-")

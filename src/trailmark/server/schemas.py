@@ -229,3 +229,4 @@ class AliasIn(In):
     model: str
     alias: str = Field(examples=["production"])
     version: int | None = Field(le=MAX_VERSION, description="The version to point at; null removes the alias.")
+    force: bool = Field(default=False, description="Move a protected alias despite a failed gate (admins).")

@@ -16,7 +16,7 @@ import logging
 import math
 import threading
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from trailmark.tracking._active import active_store, current_run
@@ -36,6 +36,25 @@ class _Settings:
     log_datasets: bool = True
     log_models: bool = True
     training_metrics: bool = True
+    logged: Autologged = field(default_factory=lambda: Autologged())
+
+
+@dataclass
+class Autologged:
+    """What autolog logged since the ``tm.autolog()`` call that returned this: the runs its fits
+    logged into (a fit outside a run gets a Train run of its own), and their models."""
+
+    runs: list[Any] = field(default_factory=list)
+
+    @property
+    def models(self) -> list[Any]:
+        """The Model artifacts logged, oldest first."""
+        return [a for run in self.runs for a in run.logged if a.type == "Model"]
+
+    @property
+    def model(self) -> Any:
+        """The last Model logged, or None."""
+        return self.models[-1] if self.models else None
 
 
 _settings: _Settings | None = None  # None: autolog is off
@@ -53,7 +72,7 @@ def autolog(
     log_datasets: bool = True,
     log_models: bool = True,
     training_metrics: bool = True,
-) -> None:
+) -> Autologged | None:
     """Log every scikit-learn ``fit(X, y)``: inside a run on that run, otherwise in a new Train run.
 
     Logs X as a Dataset input (``dataset_name``, default ``CLASS.X``, role ``train``) and
@@ -63,26 +82,32 @@ def autolog(
     default the class name). Calling it again changes the settings;
     ``autolog(disable=True)`` puts every original ``fit`` back.
 
+    Returns what it logs from now on (:class:`Autologged`: ``.runs``, ``.models``,
+    ``.model``), or None when disabled or scikit-learn is missing; inside a run,
+    ``run.model`` and ``run.logged`` show the same.
+
     Example:
-        >>> tm.autolog(dataset_name="housing-train")
-        >>> with tm.run("train", type="Train"):
+        >>> logged = tm.autolog(dataset_name="housing-train")
+        >>> with tm.run("train", type="Train") as run:
         ...     pipeline.fit(X, y)
+        >>> run.model == logged.model   # the Model artifact of the fitted pipeline
     """
     global _settings
     with _lock:
         if disable:
             _settings = None
             _unpatch_all()
-            return
+            return None
         try:
             from sklearn.base import BaseEstimator
         except ImportError:
             _logger.warning("autolog: scikit-learn is not installed, so there is no fit to log")
-            return
+            return None
         _settings = _Settings(dataset_name, model_name, log_datasets, log_models, training_metrics)
         for cls in _subclasses(BaseEstimator):
             _patch(cls)
         _install_hook(BaseEstimator)
+        return _settings.logged
 
 
 def is_patched(cls: type) -> bool:
@@ -208,6 +233,8 @@ def _close(run: Any, exc: BaseException | None) -> None:
 
 def _fit_in_run(run: Any, fit: Any, estimator: Any, args: tuple, kwargs: dict, settings: _Settings) -> Any:
     name = type(estimator).__name__
+    if run not in settings.logged.runs:
+        settings.logged.runs.append(run)
     X, y = _arguments(fit, estimator, args, kwargs)
     if settings.log_datasets:
         base = settings.dataset_name or f"{name}.X"

@@ -9,6 +9,7 @@ from typing import Any
 from trailmark.entities import Artifact
 from trailmark.errors import ValidationError
 from trailmark.hashing import digest_bytes
+from trailmark.refs import parse_ref
 
 _DATA_MODULES = {"pandas", "numpy", "pyarrow", "polars"}
 _TABULAR_SUFFIXES = {".csv", ".parquet", ".pq", ".tsv"}
@@ -21,6 +22,24 @@ def is_data(value: Any) -> bool:
     if isinstance(value, str):
         return "://" in value or Path(value).exists()
     return type(value).__module__.split(".")[0] in _DATA_MODULES and hasattr(value, "shape")
+
+
+def known_artifact(store: Any, value: Any) -> Artifact | None:
+    """The stored artifact a reference names (``dataset:housing-raw@2``), when ``value`` is one.
+
+    A string is a reference when it is no URI, no existing path, and parses as a reference;
+    one that names nothing raises NotFoundError saying what was looked for.
+    """
+    if not isinstance(value, str) or "://" in value or Path(value).expanduser().exists():
+        return None
+    try:
+        parse_ref(value)
+    except ValidationError:
+        return None
+    node = store.get(value)
+    if not isinstance(node, Artifact):
+        raise ValidationError(f"{value} is an execution: runs read and write artifacts")
+    return node
 
 
 def log_data(

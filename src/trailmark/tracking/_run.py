@@ -12,7 +12,7 @@ from trailmark.errors import ValidationError
 from trailmark.store import _validate
 from trailmark.tracking import _active
 from trailmark.tracking._buffer import MetricBuffer
-from trailmark.tracking._data import log_data
+from trailmark.tracking._data import known_artifact, log_data
 from trailmark.tracking._resources import ResourceMeter
 
 if TYPE_CHECKING:
@@ -52,6 +52,8 @@ class Run:
         self._buffer: MetricBuffer | None = None
         self._meter: ResourceMeter | None = None
         self._token: Any = None
+        self.logged: list[Artifact] = []
+        """Every artifact this run logged (inputs and outputs, autolog's included), in order."""
 
     @property
     def execution(self) -> Execution:
@@ -59,6 +61,15 @@ class Run:
         if self._execution is None:
             raise ValidationError(f"run {self.name!r} has not started: use it in a `with` block")
         return self._execution
+
+    @property
+    def model(self) -> Artifact | None:
+        """The last Model this run logged (by ``log_model`` or ``tm.autolog``), or None."""
+        return next((a for a in reversed(self.logged) if a.type == "Model"), None)
+
+    def _remember(self, artifact: Artifact) -> Artifact:
+        self.logged.append(artifact)
+        return artifact
 
     @property
     def id(self) -> int:
@@ -131,20 +142,23 @@ class Run:
         role: str | None = None,
         sensitive: Sequence[str] = (),
     ) -> Artifact:
-        """Record ``data`` (DataFrame, array, path, URI or Artifact) as read by this run.
+        """Record ``data`` (DataFrame, array, path, URI, Artifact or a reference such as
+        ``dataset:housing-raw@2``, which links that existing version) as read by this run.
 
         ``sensitive`` names columns whose values stay out of the profile, besides the
         personal data found on its own (``properties["pii"]``); either classifies the dataset PII.
         """
+        data = known_artifact(self.store, data) or data
         artifact = log_data(self.store, data, name=name, type=type, sensitive=sensitive)
         self.store.link(self.execution, inputs=[artifact], roles={artifact.id: role} if role else None)
-        return artifact
+        return self._remember(artifact)
 
     def log_output(self, data: Any, *, name: str | None = None, type: str = "Dataset", role: str | None = None) -> Artifact:
-        """Record ``data`` as written by this run."""
+        """Record ``data`` as written by this run (a reference links the existing version)."""
+        data = known_artifact(self.store, data) or data
         artifact = log_data(self.store, data, name=name, type=type)
         self.store.link(self.execution, outputs=[artifact], roles={artifact.id: role} if role else None)
-        return artifact
+        return self._remember(artifact)
 
     def log_file(self, path: str, *, type: str = "File", name: str | None = None, role: str | None = None) -> Artifact:
         """Keep a local file's bytes in the artifact root and record it as an output (``name``: the file's stem).
@@ -157,7 +171,7 @@ class Run:
 
         artifact = keep_file(self.store, path, type=type, name=name)
         self.store.link(self.execution, outputs=[artifact], roles={artifact.id: role} if role else None)
-        return artifact
+        return self._remember(artifact)
 
     def log_model(
         self,
@@ -191,7 +205,7 @@ class Run:
                 properties={**description.properties, **dict(properties or {}), **kept},
             )
         self.store.link(self.execution, outputs=[artifact])
-        return artifact
+        return self._remember(artifact)
 
     # -- checks -----------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from trailmark.server.routes import (
     artifacts,
+    automation,
     batch,
     blobs,
     executions,
@@ -37,5 +38,6 @@ ROUTERS = [
     reuse.router,
     registry.router,
     governance.router,
+    automation.router,
     blobs.router,
 ]

@@ -24,6 +24,7 @@ from trailmark.store import _validate
 from trailmark.store._base import StoreBase, node_id
 from trailmark.store._digests import artifact_digest, normalise_uri
 from trailmark.store._protocol import NodeLike
+from trailmark.store.http._automated import HttpAutomation
 from trailmark.store.http._batch import HttpBatch
 from trailmark.store.http._bytes import HttpBytes
 from trailmark.store.http._governed import HttpGovernance
@@ -36,7 +37,7 @@ TOKEN_ENV = "TRAILMARK_TOKEN"
 METRICS_PER_REQUEST = 10_000
 
 
-class HttpStore(HttpGovernance, HttpBytes, HttpLifecycle, HttpReuse, HttpLineageEvents, StoreBase):
+class HttpStore(HttpGovernance, HttpBytes, HttpLifecycle, HttpReuse, HttpLineageEvents, HttpAutomation, StoreBase):
     """A store served by ``trailmark server`` at ``uri``.
 
     Args:
@@ -166,8 +167,8 @@ class HttpStore(HttpGovernance, HttpBytes, HttpLifecycle, HttpReuse, HttpLineage
         body = {"key": key, "value": str(value)}
         self._request("POST", f"/tags/{_path_ref(ref)}", json=body, idempotent=True)
 
-    def set_alias(self, model: str, alias: str, *, version: int | None) -> AliasMove:
-        body = {"model": model, "alias": alias, "version": version}
+    def set_alias(self, model: str, alias: str, *, version: int | None, force: bool = False) -> AliasMove:
+        body = {"model": model, "alias": alias, "version": version, **({"force": True} if force else {})}
         return from_dict(AliasMove, self._request("POST", "/aliases", json=body))
 
     # -- reading ----------------------------------------------------------------------

@@ -147,6 +147,8 @@ class AutomatedStore:
         """From now on, moving ``alias`` runs a gate on ``metric`` against the version it points at."""
         _validate.node_name(model, "model name")
         _validate.alias(alias)
+        if alias.isdigit():
+            raise ValidationError(f"alias {alias!r} is not allowed: an alias is a word such as 'production'")
         if not isinstance(metric, str) or not metric.strip() or len(metric) > 250:
             raise ValidationError("a protected alias needs the name of the metric its gate compares, such as 'rmse'")
         values = {"metric": metric, "direction": _gate.direction(direction),
