@@ -15,6 +15,7 @@ import {
   when,
 } from "../dom.js";
 import { hasProfile, profileTable } from "../profile.js";
+import { similarDatasets } from "../reuse.js";
 import { sortableTable } from "../table.js";
 
 export async function nodePage(view, { ref, isCurrent }) {
@@ -28,6 +29,8 @@ export async function nodePage(view, { ref, isCurrent }) {
     location.replace(`#/runs/${encodeURIComponent(node.ref)}`);
     return;
   }
+  const similar = hasProfile(node.properties) ? await similarDatasets(node.ref) : null;
+  if (!isCurrent()) return;
   setTitle(node.ref);
   const { properties } = node;
   const series =
@@ -66,6 +69,7 @@ export async function nodePage(view, { ref, isCurrent }) {
       section("Tags", keyValues(node.tags, { empty: "no tags" })),
     ),
     hasProfile(properties) ? section("Schema and statistics", profileTable(properties)) : null,
+    similar ? section("Similar datasets", similar) : null,
     section(
       "Properties",
       Object.keys(properties).length ? h("pre", { text: JSON.stringify(properties, null, 2) }) : empty("no properties"),

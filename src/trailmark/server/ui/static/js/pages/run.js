@@ -19,6 +19,7 @@ import {
   statusBadge,
   when,
 } from "../dom.js";
+import { cacheNote } from "../reuse.js";
 import { sortableTable } from "../table.js";
 
 export async function runPage(view, { ref, isCurrent }) {
@@ -30,6 +31,7 @@ export async function runPage(view, { ref, isCurrent }) {
   const points = await get(`executions/${encodeURIComponent(node.ref)}/metrics`);
   const digest = node.environment?.packages_digest;
   const packages = digest ? await get(`packages/${encodeURIComponent(digest)}`).catch(() => ({})) : {};
+  const cached = await cacheNote(node);
   if (!isCurrent()) return;
   const series = seriesOf(points);
   setTitle(node.name, "Runs");
@@ -46,6 +48,7 @@ export async function runPage(view, { ref, isCurrent }) {
       lineageLink(node.ref, "Lineage"),
     ),
     node.error ? errorBox(`This run failed: ${node.error}`) : null,
+    cached,
     h(
       "div",
       { class: "grid" },

@@ -3,7 +3,7 @@
 
 import { get } from "../api.js";
 import { metricChart, seriesOf } from "../chart.js";
-import { duration, empty, errorBox, fill, h, number, setTitle, short, statusBadge, when } from "../dom.js";
+import { badge, duration, empty, errorBox, fill, h, number, setTitle, short, statusBadge, when } from "../dom.js";
 import { filterForm, isFilterError } from "../filter.js";
 import { navigate } from "../nav.js";
 import { sortableTable } from "../table.js";
@@ -96,7 +96,13 @@ function columns(runs, toggle, selected) {
     {
       label: "Run",
       value: (r) => r.name,
-      cell: (r) => h("a", { href: `#/runs/${encodeURIComponent(r.ref)}`, text: r.name }),
+      cell: (r) =>
+        h(
+          "span",
+          {},
+          h("a", { href: `#/runs/${encodeURIComponent(r.ref)}`, text: r.name }),
+          r.cached_from != null ? badge("cached", "badge-cached") : null,
+        ),
     },
     { label: "Type", value: (r) => r.type },
     { label: "Started", value: (r) => r.started_at, cell: (r) => when(r.started_at) },
