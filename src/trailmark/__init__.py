@@ -11,6 +11,7 @@ from trailmark._clock import Clock, ManualClock, SystemClock
 from trailmark.entities import (
     AliasMove,
     Artifact,
+    ColumnEdge,
     Context,
     Edge,
     EdgeKind,
@@ -46,6 +47,7 @@ __all__ = [
     "Artifact",
     "AuthenticationError",
     "Clock",
+    "ColumnEdge",
     "ConflictError",
     "Context",
     "DataValidationError",

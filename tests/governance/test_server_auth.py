@@ -27,7 +27,8 @@ ADMIN_ROUTES = {
 OPEN_ROUTES = {("get", "/healthz")}
 # Connecting to a project (PUT) only opens it: any member may; creating one is for the CLI.
 VIEWER_ROUTES = {("put", "/api/v1/projects/{name}")}
-PARAMS = {"ref": "dataset:raw@1", "name": "vision", "type": "Dataset", "digest": digest(1)[7:], "user": "vic"}
+PARAMS = {"ref": "dataset:raw@1", "name": "vision", "type": "Dataset", "digest": digest(1)[7:], "user": "vic",
+          "namespace": "vision"}
 RANK = {"viewer": 0, "editor": 1, "admin": 2}
 
 

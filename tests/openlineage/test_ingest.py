@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import secrets
 
-import pytest
-
 from trailmark.store.sql import SqlStore
 
 

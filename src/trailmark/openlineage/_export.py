@@ -82,14 +82,14 @@ def _run(store: Store, execution: Execution) -> Json:
         parent = store.get(f"exec:{execution.parent_id}")
         if isinstance(parent, Execution):
             job = _job(parent)
-            facets["parent"] = _facet("ParentRunFacet", "1-1-0", run={"runId": run_id(parent)},
+            facets["parent"] = _facet("ParentRunFacet", "1-2-0", run={"runId": run_id(parent)},
                                       job={"namespace": job["namespace"], "name": job["name"]})
     return {"runId": run_id(execution), "facets": facets}
 
 
 def _job(execution: Execution) -> Json:
     job_type = _facet(
-        "JobTypeJobFacet", "2-0-3", processingType="BATCH", integration="TRAILMARK", jobType=execution.type
+        "JobTypeJobFacet", "2-0-4", processingType="BATCH", integration="TRAILMARK", jobType=execution.type
     )
     return {"namespace": execution.project, "name": execution.name, "facets": {"jobType": job_type}}
 

@@ -36,14 +36,14 @@ def namespaces(store: Reader, limit: Limit = 100, offset: Offset = 0) -> Json:
                            for n in names]}
 
 
-@router.get("/namespaces/{namespace}/datasets")
+@router.get("/namespaces/{namespace:path}/datasets")
 def datasets(namespace: str, store: Reader, limit: Limit = 100, offset: Offset = 0) -> Json:
     """Marquez ``getDatasets``: the datasets of a namespace (their latest version)."""
     found = store.openlineage_datasets(namespace)
     return {"datasets": [_dataset(a) for a in found[offset:offset + limit]], "totalCount": len(found)}
 
 
-@router.get("/namespaces/{namespace}/jobs")
+@router.get("/namespaces/{namespace:path}/jobs")
 def jobs(namespace: str, store: Reader, limit: Limit = 100, offset: Offset = 0) -> Json:
     """Marquez ``getJobs``: the jobs of a namespace with their latest run."""
     found = store.openlineage_jobs(namespace)
@@ -165,8 +165,10 @@ def _dataset(artifact: Artifact) -> Json:
     found = artifact.properties.get("facets")
     facets: Json = found if isinstance(found, dict) else {}
     schema: Json = facets.get("schema") or {}
-    fields: list[Json] = [{"name": f.get("name"), "type": f.get("type"), "tags": [], "description": f.get("description")}
-              for f in schema.get("fields", []) if isinstance(f, dict)]
+    fields: list[Json] = [
+        {"name": f.get("name"), "type": f.get("type"), "tags": [], "description": f.get("description")}
+        for f in schema.get("fields", []) if isinstance(f, dict)
+    ]
     return {
         "id": {"namespace": namespace, "name": name}, "type": "DB_TABLE", "name": name, "physicalName": name,
         "createdAt": artifact.created_at.isoformat(), "updatedAt": artifact.created_at.isoformat(),

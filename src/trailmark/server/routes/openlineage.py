@@ -59,19 +59,19 @@ def namespaces(store: Reader) -> list[str]:
     return store.openlineage_namespaces()
 
 
-@router.get("/openlineage/namespaces/{namespace}/datasets")
+@router.get("/openlineage/datasets")
 def datasets(namespace: str, store: Reader) -> list[dict[str, Any]]:
     """The latest version of each dataset of a namespace."""
     return [to_dict(a) for a in store.openlineage_datasets(namespace)]
 
 
-@router.get("/openlineage/namespaces/{namespace}/datasets/{name:path}")
+@router.get("/openlineage/dataset")
 def dataset(namespace: str, name: str, store: Reader) -> dict[str, Any]:
     """The latest version of one dataset, by its OpenLineage (namespace, name)."""
     return to_dict(store.openlineage_dataset(namespace, name))
 
 
-@router.get("/openlineage/namespaces/{namespace}/jobs")
+@router.get("/openlineage/jobs")
 def jobs(namespace: str, store: Reader) -> list[dict[str, Any]]:
     """The jobs of a namespace, with their facets and latest run."""
     return [{**to_dict(j), "latest_run": to_dict(j.latest_run) if j.latest_run else None}

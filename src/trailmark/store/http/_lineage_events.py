@@ -64,15 +64,15 @@ class HttpLineageEvents:
         return list(self._request("GET", "/openlineage/namespaces"))
 
     def openlineage_datasets(self, namespace: str) -> list[Artifact]:
-        found = self._request("GET", f"/openlineage/namespaces/{_path(namespace)}/datasets")
+        found = self._request("GET", "/openlineage/datasets", params={"namespace": namespace})
         return [from_dict(Artifact, a) for a in found]
 
     def openlineage_dataset(self, namespace: str, name: str) -> Artifact:
-        found = self._request("GET", f"/openlineage/namespaces/{_path(namespace)}/datasets/{_path(name)}")
+        found = self._request("GET", "/openlineage/dataset", params={"namespace": namespace, "name": name})
         return from_dict(Artifact, found)
 
     def openlineage_jobs(self, namespace: str) -> list[LineageJob]:
-        found = self._request("GET", f"/openlineage/namespaces/{_path(namespace)}/jobs")
+        found = self._request("GET", "/openlineage/jobs", params={"namespace": namespace})
         return [
             from_dict(LineageJob, {**j, "latest_run": from_dict(Execution, j["latest_run"]) if j["latest_run"]
                                    else None})
