@@ -9,8 +9,10 @@ import typer
 from rich.table import Table
 
 from trailmark.cli._app import app, open_store
-from trailmark.cli._render import console, executions_table, print_json
+from trailmark.cli._render import console, executions_table, print_json, when
+from trailmark.entities import Execution
 from trailmark.errors import ValidationError
+from trailmark.store import Store
 
 
 @app.command()
@@ -74,3 +76,22 @@ def _param(text: str) -> tuple[str, Any]:
 
 def _metrics(values: dict[str, float]) -> str:
     return " ".join(f"{k}={v:.6g}" for k, v in sorted(values.items()))
+
+
+def saved_seconds(store: Store, runs: list[Execution]) -> dict[int, float | None]:
+    """For each run served from the cache, the duration of the run it reused: the time it saved."""
+    originals = {e.cached_from for e in runs if e.cached_from is not None}
+    durations = {i: store.get(f"exec:{i}").duration for i in originals}  # type: ignore[union-attr]
+    return {e.id: durations.get(e.cached_from) if e.cached_from is not None else None for e in runs}
+
+
+def cached_table(runs: list[Execution], saved: dict[int, float | None]) -> Table:
+    """Runs served from the cache: what each reused and the time that saved, with the total."""
+    table = Table(caption=f"time saved: {sum(s or 0.0 for s in saved.values()):.2f}s in {len(runs)} runs")
+    for column in ("ref", "type", "name", "started", "reused", "saved"):
+        table.add_column(column, overflow="fold")
+    for e in runs:
+        seconds = saved.get(e.id)
+        table.add_row(e.ref, e.type, e.name, when(e.started_at), f"exec:{e.cached_from}",
+                      f"{seconds:.2f}s" if seconds is not None else "")
+    return table

@@ -10,6 +10,7 @@ import typer
 
 from trailmark.cli._app import app, open_store
 from trailmark.cli._render import console, executions_table
+from trailmark.cli._reuse import cached_table, saved_seconds
 from trailmark.entities import Execution
 from trailmark.store import _validate
 
@@ -28,6 +29,7 @@ def runs(
     type: Annotated[str | None, typer.Option("--type", help="Only executions of this type (Train, Deploy...).")] = None,
     experiment: Annotated[str | None, typer.Option("--experiment", help="Only runs of this experiment.")] = None,
     deleted: Annotated[bool, typer.Option("--deleted", help="Soft-deleted runs too, marked.")] = False,
+    cached: Annotated[bool, typer.Option("--cached", help="Only runs served from the cache, time saved.")] = False,
 ) -> None:
     """List executions, newest first, nested ones under their parent. In Python: store.search(F, kind="executions")."""
     if ctx.invoked_subcommand is not None:
@@ -35,13 +37,19 @@ def runs(
     parts = [f"type = '{_validate.type_name(type)}'"] if type else []
     if experiment:
         parts.append(f"experiment = {_quoted(experiment)}")
+    if cached:
+        parts.append("cached_from IS NOT NULL")
     with open_store() as store:
         page = store.search(" and ".join(parts), kind="executions", order_by=["started desc"], limit=limit,
                             include_deleted=deleted)
         ordered = tree_order(page.items)
         latest = [store.latest_metrics(e) for e, _ in ordered]
+        saved = saved_seconds(store, page.items) if cached else None
     if not ordered:
         console.print("no runs yet: try `trailmark demo`" if not parts else "no runs match")
+        return
+    if saved is not None:
+        console.print(cached_table(page.items, saved))
         return
     console.print(executions_table([_shown(e, depth) for e, depth in ordered], metrics=latest))
 

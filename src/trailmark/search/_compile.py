@@ -35,13 +35,14 @@ from trailmark.store.sql._tables import (
 )
 
 KINDS = ("artifacts", "executions", "models")
-_EXECUTION_ONLY = {"status", "started", "ended", "duration", "env", "parent", "uid", "heartbeat", "resources"}
+_EXECUTION_ONLY = {"status", "started", "ended", "duration", "env", "parent", "uid", "heartbeat", "resources",
+                   "cached_from"}
 _ARTIFACT_ONLY = {"version", "digest", "uri", "properties"}
 _KEYED = {"metrics", "params", "tags", "classification"}
 JOINABLE = {"metrics", "params", "tags"}  # one index row per node and key; a node may have many classifications
 _TIMES = {"created", "started", "ended", "heartbeat"}
 _NULLABLE = {"uri", "created_by", "ended", "duration", "properties", "env", "description", "heartbeat", "parent",
-             "resources"}
+             "resources", "cached_from"}
 _JSON = {"properties": artifacts.c.properties, "env": executions.c.environment, "resources": executions.c.resources}
 _MEMBERSHIP = {"experiment": "Experiment", "context": None}  # in a context of that type (None: any) named...
 _COLUMNS = {"heartbeat": "heartbeat_at", "parent": "parent_id", "ended": "ended_at", "started": "started_at"}
@@ -51,7 +52,7 @@ _OPERATORS = {"=": "__eq__", "!=": "__ne__", "<": "__lt__", "<=": "__le__", ">":
 # What each field holds, and so which literals it accepts.
 _HOLDS = {"id": "number", "version": "number", "metrics": "number", "duration": "seconds", "params": "param",
           "properties": "json", "env": "json", "created": "time", "started": "time", "ended": "time",
-          "heartbeat": "time", "resources": "json", "parent": "reference"}
+          "heartbeat": "time", "resources": "json", "parent": "reference", "cached_from": "reference"}
 _HINTS = {"text": "quote the value, as in {f} = 'x'", "number": "compare it with a number",
           "seconds": "compare it with seconds or a duration, as in duration > 5m",
           "param": "compare it with a string, a number or true/false",

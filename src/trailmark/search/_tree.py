@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 PLAIN_FIELDS = ("id", "type", "name", "version", "status", "digest", "uri", "project", "created", "created_by",
                 "started", "ended", "duration", "classification",
-                "experiment", "context", "parent", "lifecycle", "description", "uid", "heartbeat")
+                "experiment", "context", "parent", "lifecycle", "description", "uid", "heartbeat", "cached_from")
 KEYED_FIELDS = ("params", "metrics", "properties", "tags", "env", "resources")
 FUNCTIONS = ("derived_from", "upstream_of")
 
