@@ -20,6 +20,7 @@ from rich.table import Table
 
 from trailmark.entities import Artifact, Execution
 from trailmark.errors import NotFoundError, ValidationError
+from trailmark.store import _validate
 
 if TYPE_CHECKING:
     from trailmark.store import Store
@@ -109,6 +110,7 @@ def compare(store: Store, refs: Sequence[NodeLike]) -> Comparison:
     Raises:
         ValidationError: fewer than two references, or executions mixed with artifacts.
     """
+    _validate.count(refs, "references to compare", _validate.MAX_COMPARE)
     if len(refs) < 2:
         raise ValidationError(f"compare needs two or more references, got {len(refs)}")
     nodes = [store.get(ref) for ref in refs]

@@ -34,6 +34,16 @@ def server(
         typer.Option("--artifacts-root", help="Where kept bytes go: a folder or any fsspec URL (default: "
                      "$TRAILMARK_ARTIFACTS, else beside a SQLite file)."),
     ] = None,
+    max_body_mb: Annotated[
+        float | None,
+        typer.Option("--max-body-mb", min=0.001, max=4096, envvar="TRAILMARK_MAX_BODY_MB",
+                     help="Largest request body, after decompression, in MiB (default 16)."),
+    ] = None,
+    max_value_mb: Annotated[
+        float | None,
+        typer.Option("--max-value-mb", min=0.001, max=4096, envvar="TRAILMARK_MAX_VALUE_MB",
+                     help="Largest property or param value, as JSON, in MiB (default 1)."),
+    ] = None,
     webhook_deny_private: Annotated[
         bool, typer.Option("--webhook-deny-private", help="Refuse webhooks to loopback and private addresses.")
     ] = False,
@@ -59,6 +69,7 @@ def server(
         os.environ[ARTIFACTS_ENV] = ArtifactRoot(artifacts_root).url  # read by each worker's store
     if auth is AuthMode.required:
         os.environ[AUTH_ENV] = "required"  # read by each worker's access control
+    _set_limits(max_body_mb, max_value_mb)
     _set_automation(webhook_deny_private, workers)
     uvicorn.run("trailmark.server.app:app_from_env", factory=True, host=host, port=port, workers=workers)
 
@@ -73,3 +84,12 @@ def _set_automation(deny_private: bool, workers: int) -> None:
         import tempfile
 
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="trailmark-metrics-")
+
+def _set_limits(body_mb: float | None, value_mb: float | None) -> None:
+    """Pass the limits to each worker (and to this process, which serves when there is one worker)."""
+    from trailmark.store import _validate
+
+    for env, value in ((_validate.BODY_MB_ENV, body_mb), (_validate.VALUE_MB_ENV, value_mb)):
+        if value is not None:
+            os.environ[env] = str(value)
+    _validate.LIMITS.reload()

@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from trailmark.errors import ValidationError
+from trailmark.store import _validate
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -18,7 +19,10 @@ def parse_duration(text: str | timedelta) -> timedelta:
     found = _DURATION.match(str(text))
     if not found or int(found.group(1)) == 0:
         raise ValidationError(f"invalid duration {text!r}: expected a number and a unit, such as 30d, 12h or 2w")
-    return timedelta(**{_UNITS[found.group(2)]: int(found.group(1))})
+    try:
+        return timedelta(**{_UNITS[found.group(2)]: int(found.group(1))})
+    except OverflowError as exc:
+        raise ValidationError(f"invalid duration {text!r}: too long (at most 9999 years)") from exc
 
 
 def since_time(value: datetime | str, *, now: datetime | None = None) -> datetime:
@@ -28,5 +32,5 @@ def since_time(value: datetime | str, *, now: datetime | None = None) -> datetim
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        return (now or datetime.now(timezone.utc)) - parse_duration(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        return _validate.shifted(now or datetime.now(timezone.utc), -parse_duration(value))
+    return _validate.instant(parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc))

@@ -20,6 +20,7 @@ from trailmark.errors import FilterSyntaxError, TrailmarkError
 from trailmark.search._dialects import json_parts, like, seconds_between
 from trailmark.search._parse import parse_datetime
 from trailmark.search._tree import And, Comparison, Field, InList, IsNull, Lineage, Node, Not, Now, Or, Value
+from trailmark.store import _validate
 from trailmark.store.sql._lineage import walk
 from trailmark.store.sql._tables import (
     artifacts,
@@ -180,10 +181,12 @@ class Compiler:
         if isinstance(value, str):
             try:
                 value = parse_datetime(value)
+            except TrailmarkError as exc:  # a date past the years 1-9999 once in UTC
+                raise _error(field, exc.message) from None
             except ValueError:
                 raise _error(field, f"cannot read {value!r} as a date: use ISO 8601, as in '2026-05-01'") from None
         if isinstance(value, Now):
-            value = self.now + value.offset
+            value = _validate.shifted(self.now, value.offset)
         if not isinstance(value, date):
             raise _error(field, f"'{field}' is a time: compare it with a date, as in {field} > 2026-05-01")
         if isinstance(value, datetime):

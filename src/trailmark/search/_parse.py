@@ -16,8 +16,9 @@ from pathlib import Path
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedToken, VisitError
 
-from trailmark.errors import FilterSyntaxError, ValidationError
+from trailmark.errors import FilterSyntaxError, TrailmarkError, ValidationError
 from trailmark.refs import parse_ref
+from trailmark.store import _validate
 from trailmark.search._tree import (
     FUNCTIONS,
     KEYED_FIELDS,
@@ -157,7 +158,7 @@ def _transform(tree: Tree, text: str) -> Node:
     try:
         return _Build(text).transform(tree)
     except VisitError as exc:
-        if isinstance(exc.orig_exc, FilterSyntaxError):
+        if isinstance(exc.orig_exc, TrailmarkError):
             raise exc.orig_exc from None
         raise
 
@@ -168,9 +169,20 @@ def _check_depth(tree: Tree, text: str) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            token = next(node.scan_values(lambda v: isinstance(v, Token)))
-            raise _error(text, token, f"the filter nests more than {MAX_DEPTH} levels deep")
+            raise _error(text, _first_token(node), f"the filter nests more than {MAX_DEPTH} levels deep")
         stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+
+
+def _first_token(tree: Tree) -> Token:
+    """The leftmost token under ``tree``, found without recursion (lark's ``scan_values`` recurses)."""
+    stack: list[Tree | Token] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Token):
+            return node
+        if isinstance(node, Tree):
+            stack.extend(reversed(node.children))
+    raise ValueError("a parse tree without tokens")
 
 
 _SEGMENT = re.compile(r"`([^`\n]+)`|([^.`]+)")
@@ -305,4 +317,4 @@ def parse_datetime(text: str) -> date | datetime:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return date.fromisoformat(text)
     value = datetime.fromisoformat(re.sub(r"[zZ]$", "+00:00", text))
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return _validate.instant(value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc))

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from trailmark.errors import NotFoundError, TrailmarkError, ValidationError
+from trailmark.store._validate import MAX_JSON_DEPTH
 
 _logger = logging.getLogger(__name__)
 
@@ -57,7 +58,17 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 405:
         message = f"{request.method} is not allowed on {request.url.path}"
         return error_response(405, "method_not_allowed", message, headers=exc.headers)
+    if exc.status_code in (400, 413):  # the body could not be read: too large, not gzip, not JSON
+        message = _BODY_HINTS.get(str(exc.detail), str(exc.detail))
+        return error_response(exc.status_code, ValidationError.code, message, headers=exc.headers)
     return error_response(exc.status_code, "http_error", str(exc.detail), headers=exc.headers)
+
+
+# FastAPI's own words when a JSON body does not decode (Python's decoder also gives up past ~1,000 levels).
+_BODY_HINTS = {
+    "There was an error parsing the body": "cannot read the request body: send JSON nested at most "
+    f"{MAX_JSON_DEPTH} levels deep",
+}
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -23,7 +23,7 @@ from trailmark._url import StoreURL
 from trailmark.automation._urls import UrlPolicy
 from trailmark.errors import ValidationError
 from trailmark.server import _errors, _metrics, mlflow, ui
-from trailmark.server._gzip import GzipRequestMiddleware
+from trailmark.server._body import RequestBodyMiddleware
 from trailmark.server._reaper import Reaper, reap_after_from_env
 from trailmark.server.routes import ROUTERS
 from trailmark.store.sql import SqlStore
@@ -67,7 +67,7 @@ def create_app(uri: str | None = None, *, clock: Clock | None = None, artifacts:
             app.state.store.close()
 
     app = FastAPI(title="Trailmark", version=__version__, description=DESCRIPTION, lifespan=lifespan)
-    app.add_middleware(GzipRequestMiddleware)
+    app.add_middleware(RequestBodyMiddleware)
     _errors.install(app)
     for router in ROUTERS:
         app.include_router(router)

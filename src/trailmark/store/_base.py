@@ -37,8 +37,7 @@ class StoreBase(AutomationHelpers):
     ) -> None:
         """Log several metrics at one step in one write."""
         when = timestamp or self.clock.now()
-        step = _validate.step(step)
-        points = [Metric(key, _validate.metric_value(key, v), step, when) for key, v in values.items()]
+        points = [Metric(key, value, step, when) for key, value in values.items()]  # checked by log_metric_points
         self.log_metric_points(execution, points)  # type: ignore[attr-defined]
 
     def log_param(self, execution: NodeLike, key: str, value: Any) -> None:
@@ -137,6 +136,7 @@ def node_id(node: NodeLike) -> int | None:
     if isinstance(node, int) and not isinstance(node, bool):
         return node
     return None
+
 
 def distinct_nodes(nodes: Iterable[NodeLike]) -> list[NodeLike]:
     """``nodes`` without repeats (an entity, its id and a reference text each name a node once), in order."""

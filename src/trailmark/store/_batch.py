@@ -118,13 +118,6 @@ class Batch(Protocol):
     ) -> Execution | Pending[Execution]: ...
 
 
-def metric_points(values: Mapping[str, float], step: int, when: datetime) -> list[Metric]:
-    """The points of one ``log_metrics`` call, checked."""
-    _validate.step(step)
-    _validate.count(values, "metric points", _validate.MAX_METRIC_POINTS)
-    return [Metric(key, _validate.metric_value(key, v), step, when) for key, v in values.items()]
-
-
 class Helpers:
     """``log_metric``, ``log_metrics`` and ``log_param`` built on the core write methods."""
 
@@ -140,7 +133,8 @@ class Helpers:
         self, execution: Any, values: Mapping[str, float], *, step: int = 0, timestamp: datetime | None = None
     ) -> None:
         """Log several metrics at one step in one write."""
-        points = metric_points(values, step, timestamp or self.clock.now())
+        when = timestamp or self.clock.now()
+        points = [Metric(key, value, step, when) for key, value in values.items()]  # checked by log_metric_points
         self.log_metric_points(execution, points)  # type: ignore[attr-defined]
 
     def log_param(self, execution: Any, key: str, value: Any) -> None:
@@ -215,13 +209,20 @@ class DirectBatch(Helpers):
         )
 
 
+def role_key(node: Any) -> Any:
+    """How ``roles`` names an artifact: its id, or its placeholder in a batch (entities are not hashable)."""
+    if isinstance(node, Artifact):
+        return node.id
+    if isinstance(node, Pending) or (isinstance(node, int) and not isinstance(node, bool)):
+        return node
+    raise ValidationError(f"roles are keyed by artifact, artifact id or batch placeholder, got {node!r}")
+
+
 def _role_key(key: Any) -> int:
-    """A roles key: an artifact id, or an artifact (or its placeholder)."""
-    found = resolved(key)
-    if isinstance(found, Artifact):
-        return found.id
-    if isinstance(found, bool) or not isinstance(found, int):
-        raise ValidationError(f"roles are keyed by artifact or artifact id, got {found!r}")
+    """A roles key as the store takes it: an artifact id."""
+    found = role_key(resolved(key))
+    if not isinstance(found, int):
+        raise ValidationError(f"roles are keyed by artifact or artifact id, got {key!r}")
     return found
 
 

@@ -12,10 +12,12 @@ import math
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence, Sized
+import dataclasses
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from trailmark.entities import Status
+from trailmark.entities import Metric, Status
 from trailmark.errors import ValidationError
 
 _NAME = re.compile(r"^[^\s@:/\x00][^\s@\x00]*$")
@@ -50,6 +52,10 @@ class Limits:
     @classmethod
     def from_env(cls) -> Limits:
         return cls(value_bytes=_megabytes(VALUE_MB_ENV, 1), body_bytes=_megabytes(BODY_MB_ENV, 16))
+
+    def reload(self) -> None:
+        """Read the environment again (after ``trailmark server`` set it for its workers)."""
+        self.value_bytes, self.body_bytes = dataclasses.astuple(Limits.from_env())
 
 
 def _megabytes(env: str, default: float) -> int:
@@ -115,13 +121,18 @@ def node_name(value: Any, what: str = "name", *, max_length: int = MAX_NAME) -> 
 
 def reference(value: Any) -> str:
     """A reference's text, stripped, once it parses (``dataset:x@3``, ``exec:12``, an id...)."""
+    parsed_reference(value)
+    return str(value).strip()
+
+
+def parsed_reference(value: Any) -> Any:
+    """The parsed form of a reference (see :func:`trailmark.refs.parse_ref`), after the text checks."""
     from trailmark.refs import parse_ref
 
     if not isinstance(value, str) or len(value) > MAX_REF:
         shown = value if not isinstance(value, str) else value[:80] + "..."
         raise ValidationError(f"invalid reference {shown!r}: text of at most {MAX_REF} characters")
-    parse_ref(text(value, "a reference"))
-    return value.strip()
+    return parse_ref(text(value, "a reference"))
 
 
 def references(values: Iterable[Any], what: str, maximum: int) -> list[Any]:
@@ -272,12 +283,10 @@ def depth(value: Any) -> int | None:
     return value
 
 
-def metric_points(points: Sequence[Any]) -> None:
-    """Metric points of one call: at most :data:`MAX_METRIC_POINTS`, each key, value and step valid."""
+def metric_points(points: Sequence[Metric]) -> list[Metric]:
+    """Metric points of one call, checked: at most :data:`MAX_METRIC_POINTS`, valid keys and steps, float values."""
     count(points, "metric points", MAX_METRIC_POINTS)
-    for point in points:
-        metric_value(point.key, point.value)
-        step(point.step)
+    return [Metric(p.key, metric_value(p.key, p.value), step(p.step), p.timestamp) for p in points]
 
 
 def tag(key: Any, value: Any) -> None:
@@ -303,3 +312,31 @@ def execution_start(
         "type": type, "name": name, "params": json_object(params, "params"), "context": context,
         "context_type": context_type, "environment": json_object(environment, "environment"),
     }
+
+
+def instant(value: datetime) -> datetime:
+    """An aware date-time that exists in UTC too (``9999-12-31T23:59:59-23:59`` does not)."""
+    try:
+        value.astimezone(timezone.utc)
+    except OverflowError as exc:
+        raise ValidationError(f"date {value.isoformat()} is out of range: years 1 to 9999, in UTC too") from exc
+    return value
+
+
+def shifted(moment: datetime, delta: timedelta) -> datetime:
+    """``moment + delta``, or a ValidationError when that leaves the years 1 to 9999."""
+    try:
+        return instant(moment + delta)
+    except OverflowError as exc:
+        raise ValidationError(f"{moment.isoformat()} moved by {delta} is out of range: years 1 to 9999") from exc
+
+
+def duration(amount: int, seconds_per_unit: int, text: str) -> timedelta:
+    """A duration of ``amount`` units, refused when no date could be that far from another."""
+    try:
+        found = timedelta(seconds=amount * seconds_per_unit)
+    except OverflowError as exc:
+        raise ValidationError(f"duration {text!r} is too long: at most 9999 years") from exc
+    if found > timedelta(days=366 * 9999):
+        raise ValidationError(f"duration {text!r} is too long: at most 9999 years")
+    return found

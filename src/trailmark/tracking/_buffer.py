@@ -65,6 +65,15 @@ class MetricBuffer:
                 self._points[:0] = points
             raise
 
+    def drain(self) -> list[Metric]:
+        """Stop the flusher and hand back what is still buffered (for the caller to write); raise a pending error."""
+        self._stop.set()
+        self._thread.join()
+        self._raise_pending()
+        with self._lock:
+            points, self._points = self._points, []
+        return points
+
     def close(self) -> None:
         """Stop the flusher and write the rest; raise a pending background error."""
         self._stop.set()

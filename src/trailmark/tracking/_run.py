@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 import traceback
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from trailmark.entities import Artifact, Execution, Metric
 from trailmark.errors import ValidationError
 from trailmark.store import _validate
+from trailmark.store._batch import Batch, resolved, role_key
 from trailmark.tracking import _active
 from trailmark.tracking._buffer import MetricBuffer
 from trailmark.tracking._data import known_artifact, log_data
@@ -54,6 +56,8 @@ class Run:
         self._token: Any = None
         self.logged: list[Artifact] = []
         """Every artifact this run logged (inputs and outputs, autolog's included), in order."""
+        self._pending_params: dict[str, Any] = {}
+        self._lock = threading.Lock()
 
     @property
     def execution(self) -> Execution:
@@ -88,7 +92,7 @@ class Run:
             parent=parent,
         )
         self._buffer = MetricBuffer(
-            lambda points: self.store.log_metric_points(self._execution, points),
+            self._write_points,
             heartbeat=lambda: self.store.heartbeat(self._execution),
         )
         self._token = _active.enter_run(self)
@@ -98,15 +102,43 @@ class Run:
         _active.leave_run(self._token)
         assert self._buffer is not None and self._meter is not None
         try:
-            self._buffer.close()
-        finally:
-            error = None
-            if exc is not None:
-                error = "".join(traceback.format_exception_only(exc_type, exc)).strip()
-            self._execution = self.store.end_execution(
-                self.execution, status="FAILED" if exc is not None else "COMPLETE", error=error,
-                resources=self._meter.read(),
-            )
+            rest = self._buffer.drain()
+        except BaseException:  # a failed background write: the run still ends, then the error is raised
+            self._end(exc_type, exc, [])
+            raise
+        self._end(exc_type, exc, rest)
+
+    def _end(self, exc_type: Any, exc: BaseException | None, points: Sequence[Metric]) -> None:
+        """The last points, the params not yet written and the end of the execution: one batch."""
+        assert self._meter is not None
+        error = "".join(traceback.format_exception_only(exc_type, exc)).strip() if exc is not None else None
+        with self.store.batch() as b:
+            self._write_pending(b, points)
+            ended = b.end_execution(self.execution, status="FAILED" if exc is not None else "COMPLETE", error=error,
+                                    resources=self._meter.read())
+        self._execution = resolved(ended)
+
+    def _write_pending(self, batch: Batch, points: Sequence[Metric] = ()) -> None:
+        with self._lock:
+            params, self._pending_params = self._pending_params, {}
+        if params:
+            batch.log_params(self.execution, params)
+        if points:
+            batch.log_metric_points(self.execution, points)
+
+    def _write_points(self, points: Sequence[Metric]) -> None:
+        """What the flusher sends: the points, and the params logged since the last write, together."""
+        with self.store.batch() as b:
+            self._write_pending(b, points)
+
+    def _record(self, log: Callable[[Any], Any], *, output: bool, role: str | None) -> Artifact:
+        """Log an artifact and link it to this run in one batch (one request over HTTP)."""
+        with self.store.batch() as b:
+            self._write_pending(b)
+            made = log(b)
+            b.link(self.execution, inputs=() if output else [made], outputs=[made] if output else (),
+                   roles={role_key(made): role} if role else None)
+        return self._remember(resolved(made))
 
     # -- params and metrics -----------------------------------------------------------
 
@@ -114,8 +146,11 @@ class Run:
         self.log_params({key: value})
 
     def log_params(self, params: Mapping[str, Any]) -> None:
-        """Add parameters (written at once)."""
-        self.store.log_params(self.execution, params)
+        """Add parameters: checked at once, written with the run's next write (at the latest when it ends)."""
+        checked = _validate.json_object(params, "params")
+        self.execution  # noqa: B018  # refuses a run that has not started
+        with self._lock:
+            self._pending_params.update(checked)
 
     def log_metric(self, key: str, value: float, step: int | None = None, *, timestamp: datetime | None = None) -> None:
         """Buffer one point; without ``step``, each key counts its own steps from 0."""
@@ -149,16 +184,13 @@ class Run:
         personal data found on its own (``properties["pii"]``); either classifies the dataset PII.
         """
         data = known_artifact(self.store, data) or data
-        artifact = log_data(self.store, data, name=name, type=type, sensitive=sensitive)
-        self.store.link(self.execution, inputs=[artifact], roles={artifact.id: role} if role else None)
-        return self._remember(artifact)
+        return self._record(lambda b: log_data(b, data, name=name, type=type, sensitive=sensitive), output=False,
+                            role=role)
 
     def log_output(self, data: Any, *, name: str | None = None, type: str = "Dataset", role: str | None = None) -> Artifact:
         """Record ``data`` as written by this run (a reference links the existing version)."""
         data = known_artifact(self.store, data) or data
-        artifact = log_data(self.store, data, name=name, type=type)
-        self.store.link(self.execution, outputs=[artifact], roles={artifact.id: role} if role else None)
-        return self._remember(artifact)
+        return self._record(lambda b: log_data(b, data, name=name, type=type), output=True, role=role)
 
     def log_file(self, path: str, *, type: str = "File", name: str | None = None, role: str | None = None) -> Artifact:
         """Keep a local file's bytes in the artifact root and record it as an output (``name``: the file's stem).
@@ -200,10 +232,9 @@ class Run:
 
                 saved_uri, kept = saved_model_properties(self.store, model, format)
                 uri = uri or saved_uri
-            artifact = self.store.log_artifact(
-                "Model", name, uri, digest=description.digest,
-                properties={**description.properties, **dict(properties or {}), **kept},
-            )
+            props = {**description.properties, **dict(properties or {}), **kept}
+            return self._record(lambda b: b.log_artifact("Model", name, uri, digest=description.digest,
+                                                         properties=props), output=True, role=None)
         self.store.link(self.execution, outputs=[artifact])
         return self._remember(artifact)
 

@@ -17,7 +17,7 @@ from trailmark.server._deps import Writer, api_router
 from trailmark.server.routes.artifacts import server_digest
 from trailmark.server.schemas import In, Json, MetricPointIn, NodeOut, _Out
 from trailmark.store import _validate
-from trailmark.store._batch import Batch
+from trailmark.store._batch import Batch, role_key
 from trailmark.store.sql import SqlStore
 
 router = api_router("batch")
@@ -55,12 +55,17 @@ class LogParamsOp(In):
     params: Json
 
 
+class RoleIn(In):
+    artifact: NodeIn
+    role: str
+
+
 class LinkOp(In):
     op: Literal["link"]
     execution: NodeIn
     inputs: list[NodeIn] = Field(default_factory=list)
     outputs: list[NodeIn] = Field(default_factory=list)
-    roles: list[tuple[NodeIn, str]] = Field(default_factory=list, description="[artifact, role] pairs.")
+    roles: list[RoleIn] = Field(default_factory=list)
 
 
 class LogMetricPointsOp(In):
@@ -129,7 +134,7 @@ def _apply(store: SqlStore, b: Batch, op: Any, results: list[Any], now: datetime
     if isinstance(op, LogParamsOp):
         return b.log_params(node(op.execution), op.params)
     if isinstance(op, LinkOp):
-        roles = {node(key): role for key, role in op.roles}
+        roles = {role_key(node(r.artifact)): r.role for r in op.roles}
         return b.link(node(op.execution), inputs=[node(n) for n in op.inputs], outputs=[node(n) for n in op.outputs],
                       roles=roles)
     if isinstance(op, LogMetricPointsOp):

@@ -15,7 +15,7 @@ from trailmark.entities import Artifact, Execution, Metric, from_dict
 from trailmark.errors import ValidationError
 from trailmark.store import _validate
 from trailmark.store._base import node_id
-from trailmark.store._batch import BatchNode, Helpers, Pending
+from trailmark.store._batch import BatchNode, Helpers, Pending, role_key
 from trailmark.store._digests import artifact_digest, normalise_uri
 from trailmark.store.http._wire import metric_json
 
@@ -96,13 +96,12 @@ class HttpBatch(Helpers):
         self._add({
             "op": "link", "execution": self._node(execution), "inputs": [self._node(n) for n in ins],
             "outputs": [self._node(n) for n in outs],
-            "roles": [[self._node(k), _validate.role(v)] for k, v in (roles or {}).items()],
+            "roles": [{"artifact": self._node(role_key(k)), "role": _validate.role(v)} for k, v in (roles or {}).items()],
         })
 
     def log_metric_points(self, execution: BatchNode, points: Sequence[Metric]) -> None:
-        _validate.metric_points(points)
         self._add({"op": "log_metric_points", "execution": self._node(execution),
-                   "points": [metric_json(p) for p in points]})
+                   "points": [metric_json(p) for p in _validate.metric_points(points)]})
 
     def set_tag(self, ref: BatchNode, key: str, value: str) -> None:
         _validate.tag(key, value)

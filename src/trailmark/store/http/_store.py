@@ -19,9 +19,8 @@ from trailmark._config import DEFAULT_PROJECT
 from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page, from_dict, node_from_dict
 from trailmark.errors import ValidationError
 from trailmark.lineage import Lineage
-from trailmark.refs import parse_ref
 from trailmark.store import _validate
-from trailmark.store._base import StoreBase, node_id
+from trailmark.store._base import StoreBase, distinct_nodes, node_id
 from trailmark.store._digests import artifact_digest, normalise_uri
 from trailmark.store._protocol import NodeLike
 from trailmark.store.http._automated import HttpAutomation
@@ -32,6 +31,7 @@ from trailmark.store.http._lifecycle import HttpLifecycle
 from trailmark.store.http._lineage_events import HttpLineageEvents
 from trailmark.store.http._reuse import HttpReuse
 from trailmark.store.http._transport import Transport
+from trailmark.store.http._wire import metric_json
 
 TOKEN_ENV = "TRAILMARK_TOKEN"
 METRICS_PER_REQUEST = 10_000
@@ -114,8 +114,9 @@ class HttpStore(HttpGovernance, HttpBytes, HttpLifecycle, HttpReuse, HttpLineage
         parent: NodeLike | None = None,
     ) -> Execution:
         body = {
-            "type": type, "name": name, "params": _validate.json_object(params, "params"), "context": context,
-            "context_type": context_type, "environment": _validate.json_object(environment, "environment"),
+            **_validate.execution_start(
+                type, name, params=params, context=context, context_type=context_type, environment=environment
+            ),
             "parent": _ref(parent) if parent is not None else None,
         }
         return from_dict(Execution, self._request("POST", "/executions", json=body))
@@ -132,23 +133,21 @@ class HttpStore(HttpGovernance, HttpBytes, HttpLifecycle, HttpReuse, HttpLineage
         outputs: Iterable[NodeLike] = (),
         roles: Mapping[int, str] | None = None,
     ) -> None:
+        ins, outs = distinct_nodes(inputs), distinct_nodes(outputs)
+        _validate.link_sizes(ins, outs)
         body = {
-            "inputs": [_ref(n) for n in inputs],
-            "outputs": [_ref(n) for n in outputs],
-            "roles": {str(k): v for k, v in (roles or {}).items()},
+            "inputs": [_ref(n) for n in ins],
+            "outputs": [_ref(n) for n in outs],
+            "roles": {str(k): _validate.role(v) for k, v in (roles or {}).items()},
         }
         self._request("POST", self._execution_path(execution, "links"), json=body, idempotent=True)
 
     def log_metric_points(self, execution: NodeLike, points: Sequence[Metric]) -> None:
         """Send metric points in batches of up to 10,000 per request."""
-        for point in points:
-            _validate.metric_value(point.key, point.value)
-            _validate.step(point.step)
+        points = _validate.metric_points(points)
         path = self._execution_path(execution, "metrics")
         for start in range(0, len(points), METRICS_PER_REQUEST):
-            batch = points[start : start + METRICS_PER_REQUEST]
-            body = {"points": [{"key": p.key, "value": p.value, "step": p.step, "timestamp": p.timestamp.isoformat()}
-                               for p in batch]}
+            body = {"points": [metric_json(p) for p in points[start : start + METRICS_PER_REQUEST]]}
             self._request("POST", path, json=body)
 
     def end_execution(
@@ -168,7 +167,8 @@ class HttpStore(HttpGovernance, HttpBytes, HttpLifecycle, HttpReuse, HttpLineage
         self._request("POST", f"/tags/{_path_ref(ref)}", json=body, idempotent=True)
 
     def set_alias(self, model: str, alias: str, *, version: int | None, force: bool = False) -> AliasMove:
-        body = {"model": model, "alias": alias, "version": version, **({"force": True} if force else {})}
+        body = {"model": _validate.node_name(model, "model name"), "alias": _validate.alias(alias), "version": version,
+                **({"force": True} if force else {})}
         return from_dict(AliasMove, self._request("POST", "/aliases", json=body))
 
     # -- reading ----------------------------------------------------------------------
@@ -268,8 +268,7 @@ def _ref(node: NodeLike) -> str:
     known = node_id(node)
     if known is not None:
         return str(known)
-    parse_ref(node)  # type: ignore[arg-type]
-    return str(node).strip()
+    return _validate.reference(node)
 
 
 def _path_ref(node: NodeLike) -> str:

@@ -35,7 +35,6 @@ from trailmark.governance import (
 )
 from trailmark.governance._sensitive import seal
 from trailmark.lineage import Lineage
-from trailmark.refs import parse_ref
 from trailmark.store import _validate
 from trailmark.store._base import StoreBase, distinct_nodes, node_id
 from trailmark.store._batch import Batch, DirectBatch
@@ -152,7 +151,8 @@ class SqlStore(SqlBytes, ReuseStore, LifecycleStore, LineageEventStore, Automate
         known = node_id(ref)
         if known is not None:
             return _refs.kind_by_id(conn, self._project_id, known), known
-        return _refs.resolve(conn, self._project_id, parse_ref(ref), at=at)  # type: ignore[arg-type]
+        at = _validate.instant(at) if at is not None else None
+        return _refs.resolve(conn, self._project_id, _validate.parsed_reference(ref), at=at)
 
     def _execution_id(self, conn: Connection, ref: NodeLike) -> int:
         kind, found = self._resolve(conn, ref)
@@ -337,14 +337,12 @@ class SqlStore(SqlBytes, ReuseStore, LifecycleStore, LineageEventStore, Automate
     ) -> Execution:
         """Start a RUNNING execution; ``environment`` may carry ``packages`` (stored once per set);
         ``parent``: the execution it is nested in."""
-        _validate.type_name(type)
-        _validate.node_name(name)
-        values = _validate.json_object(seal(params, "params")[0], "params")
-        env = _validate.json_object(environment, "environment")
+        checked = _validate.execution_start(
+            type, name, params=params, context=context, context_type=context_type, environment=environment
+        )
+        values = seal(checked["params"], "params")[0]
+        env = checked["environment"]
         packages = env.pop("packages", None)
-        if context is not None:
-            _validate.node_name(context, "context")
-            _validate.type_name(context_type, "context type")
 
         def work(conn: Connection) -> Execution:
             environment_id = self._environment_id(conn, env.get("packages_digest"), packages)
@@ -370,7 +368,7 @@ class SqlStore(SqlBytes, ReuseStore, LifecycleStore, LineageEventStore, Automate
         return self._environment_ids[digest]
 
     def log_params(self, execution: NodeLike, params: Mapping[str, Any]) -> None:
-        values = _validate.json_object(seal(params, "params")[0], "params")
+        values = seal(_validate.json_object(params, "params"), "params")[0]
 
         def work(conn: Connection) -> int:
             found = self._execution_id(conn, execution)
@@ -418,9 +416,7 @@ class SqlStore(SqlBytes, ReuseStore, LifecycleStore, LineageEventStore, Automate
 
     def log_metric_points(self, execution: NodeLike, points: Sequence[Metric]) -> None:
         """Append metric points (one transaction for the whole batch)."""
-        for point in points:
-            _validate.metric_value(point.key, point.value)
-            _validate.step(point.step)
+        points = _validate.metric_points(points)
 
         def work(conn: Connection) -> int:
             found = self._execution_id(conn, execution)
