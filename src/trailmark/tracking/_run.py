@@ -14,6 +14,7 @@ from trailmark.store import _validate
 from trailmark.store._batch import Batch, resolved, role_key
 from trailmark.tracking import _active
 from trailmark.tracking._buffer import MetricBuffer
+from trailmark.tracking._columns import record_model_columns
 from trailmark.tracking._data import known_artifact, log_data
 from trailmark.tracking._resources import ResourceMeter
 
@@ -233,8 +234,10 @@ class Run:
                 saved_uri, kept = saved_model_properties(self.store, model, format)
                 uri = uri or saved_uri
             props = {**description.properties, **dict(properties or {}), **kept}
-            return self._record(lambda b: b.log_artifact("Model", name, uri, digest=description.digest,
-                                                         properties=props), output=True, role=None)
+            logged = self._record(lambda b: b.log_artifact("Model", name, uri, digest=description.digest,
+                                                           properties=props), output=True, role=None)
+            record_model_columns(self.store, self.execution, logged)  # a ColumnTransformer's column lineage
+            return logged
         self.store.link(self.execution, outputs=[artifact])
         return self._remember(artifact)
 
