@@ -76,7 +76,7 @@ def test_log_filters_by_target_actor_and_time(sql_store, store_uri):
 
 def test_the_api_offers_no_way_to_change_an_entry(sql_store):
     public = {name for name in dir(sql_store.audit) if not name.startswith("_")}
-    assert public == {"log", "store", "verify"}
+    assert public == {"log", "store", "usage", "verify"}
 
 
 @pytest.mark.parametrize(

@@ -18,12 +18,12 @@ def test_purging_an_artifact_keeps_a_tombstone_and_the_graph(sql_store, secret_k
     before = sql_store.lineage(data, direction="downstream")
 
     stone = sql_store.purge("dataset:patients@1", reason="GDPR request 42")
-    assert (stone.ref, stone.type, stone.name, stone.version, stone.digest) == (
-        data.ref, "Dataset", "patients", 1, digest(1)
-    )
+    assert (stone.ref, stone.type, stone.name, stone.version) == (data.ref, "Dataset", "patients", 1)
+    # the content digest is replaced by a keyed one: logging guessed content again cannot confirm it
+    assert stone.digest != digest(1) and stone.digest.startswith("sha256:")
     assert (stone.purged_by, stone.reason) == (sql_store.actor, "GDPR request 42")
     purged = sql_store.get(data.ref)
-    assert (purged.properties, purged.uri, purged.digest) == ({}, None, digest(1))
+    assert (purged.properties, purged.uri, purged.digest) == ({}, None, stone.digest)
     assert sql_store.tombstone(data) == stone
     after = sql_store.lineage(data, direction="downstream")
     assert [n.id for n in after.nodes] == [n.id for n in before.nodes] and after.edges == before.edges

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from trailmark.cli._app import open_store
 from trailmark.cli._render import console, when
+from trailmark.errors import TrailmarkError
 from trailmark.governance import Role
 
 users = typer.Typer(help="Users of the server.", no_args_is_help=True)
@@ -25,12 +26,20 @@ def add_user(name: Annotated[str, typer.Argument(help="The user's name.")]) -> N
     console.print(f"user {user.name} added; give them a token: trailmark tokens create --user {user.name}")
 
 
+@users.command("disable")
+def disable_user(name: Annotated[str, typer.Argument(help="The user's name.")]) -> None:
+    """Disable a user: every token of theirs is refused from the next request. In Python: store.disable_user(NAME)."""
+    with open_store() as store:
+        store.disable_user(name)
+    console.print(f"user {name} disabled; their tokens are refused")
+
+
 @users.command("list")
 def list_users() -> None:
     """List users. In Python: store.users()."""
     with open_store() as store:
         for user in store.users():
-            console.print(user.name, markup=False)
+            console.print(user.name + (" (disabled)" if user.disabled_at else ""), markup=False)
 
 
 @tokens.command("create")
@@ -49,10 +58,25 @@ def create_token(
 
 
 @tokens.command("revoke")
-def revoke_token(token_id: Annotated[str, typer.Argument(help="The token's id (from `tokens list`).")]) -> None:
-    """Revoke a token by its id. In Python: store.revoke_token(TOKEN_ID)."""
+def revoke_token(
+    token: Annotated[
+        str | None, typer.Argument(help="The token itself, or its id (from `tokens list`).")
+    ] = None,
+    user: Annotated[str | None, typer.Option("--user", help="Revoke every token of this user instead.")] = None,
+) -> None:
+    """Revoke a token (given whole or by id), or every token of a user.
+
+    In Python: store.revoke_token(TOKEN_OR_ID), store.revoke_tokens(USER).
+    """
+    if (token is None) == (user is None):
+        raise TrailmarkError("name a token (or its id), or --user NAME, but not both")
     with open_store() as store:
-        info = store.revoke_token(token_id)
+        if user is not None:
+            revoked = store.revoke_tokens(user)
+            console.print(f"{len(revoked)} token(s) of {user} revoked")
+            return
+        assert token is not None
+        info = store.revoke_token(token)
     console.print(f"token {info.id} of {info.user} revoked")
 
 
@@ -95,6 +119,17 @@ def add_member(
     with open_store() as store:
         member = store.add_member(project, user, role)
     console.print(f"{member.user} is {member.role.value} of {member.project}")
+
+
+@members.command("remove")
+def remove_member(
+    project: Annotated[str, typer.Argument(help="The project.")],
+    user: Annotated[str, typer.Argument(help="The user.")],
+) -> None:
+    """Take a user's role in a project away. In Python: store.remove_member(PROJECT, USER)."""
+    with open_store() as store:
+        member = store.remove_member(project, user)
+    console.print(f"{member.user} is no longer {member.role.value} of {member.project}")
 
 
 @members.command("list")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -19,16 +20,55 @@ def verify(
     anchor: Annotated[
         str | None, typer.Option("--anchor", help="SEQ:HASH printed by an earlier verify, kept elsewhere.")
     ] = None,
+    anchor_file: Annotated[
+        Path | None,
+        typer.Option("--anchor-file", help="A file kept outside the store: its last SEQ:HASH line is checked, "
+                     "and the new head is appended after a good verify."),
+    ] = None,
+    deep: Annotated[
+        bool, typer.Option("--deep", help="Also re-hash every artifact and execution against its audited state.")
+    ] = False,
 ) -> None:
-    """Recompute the hash chain; exit 1 naming the first bad entry. In Python: store.audit.verify()."""
+    """Recompute the hash chain; exit 1 naming the first bad entry. In Python: store.audit.verify(deep=...)."""
+    if anchor is None and anchor_file is not None:
+        anchor = _last_anchor(anchor_file)
     with open_store() as store:
-        report = store.audit.verify(anchor=anchor)
+        report = store.audit.verify(anchor=anchor, deep=deep)
     if not report.ok:
         raise TrailmarkError(f"audit log broken at seq {report.first_bad}: {report.reason}")
     if report.checked == 0:
         console.print("audit log verified: no entries yet")
         return
-    console.print(f"audit log verified: {report.checked} entries, head {report.head_seq}:{report.head_hash}")
+    rows = f", {report.rows} rows re-hashed" if report.rows is not None else ""
+    console.print(f"audit log verified: {report.checked} entries{rows}, head {report.head_seq}:{report.head_hash}")
+    if anchor_file is not None and report.head_seq is not None:
+        with anchor_file.open("a", encoding="utf-8") as out:
+            out.write(f"{report.head_seq}:{report.head_hash}\n")
+
+
+def _last_anchor(path: Path) -> str | None:
+    """The last SEQ:HASH line of an anchor file (None when the file does not exist yet)."""
+    try:
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise TrailmarkError(f"cannot read anchor file {path}: {exc}") from exc
+    return lines[-1] if lines else None
+
+
+@audit.command()
+def usage(ref: Annotated[str, typer.Argument(help="The node: dataset:customers@1, exec:42...")]) -> None:
+    """Who read a node and which executions consumed it, and when. In Python: store.audit.usage(REF)."""
+    with open_store() as store:
+        found = store.audit.usage(ref)
+    table = Table()
+    for column in ("when", "action", "actor", "execution"):
+        table.add_column(column, overflow="fold")
+    for u in found:
+        execution = f"{u.execution} ({u.name})" if u.execution and u.name else (u.execution or "")
+        table.add_row(when(u.at), u.action, u.actor, execution)
+    console.print(table)
 
 
 @audit.command()

@@ -47,6 +47,10 @@ def server(
     webhook_deny_private: Annotated[
         bool, typer.Option("--webhook-deny-private", help="Refuse webhooks to loopback and private addresses.")
     ] = False,
+    allowed_hosts: Annotated[
+        str | None, typer.Option("--allowed-hosts", help="Host names to answer, comma-separated (* for any); "
+                                 "default: localhost, 127.0.0.1 and ::1 only.")
+    ] = None,
 ) -> None:
     """Serve the REST API and OpenLineage ingest. In Python: trailmark.server.create_app(URI)."""
     try:
@@ -70,8 +74,16 @@ def server(
     if auth is AuthMode.required:
         os.environ[AUTH_ENV] = "required"  # read by each worker's access control
     _set_limits(max_body_mb, max_value_mb)
+    _set_hosts(allowed_hosts)
     _set_automation(webhook_deny_private, workers)
     uvicorn.run("trailmark.server.app:app_from_env", factory=True, host=host, port=port, workers=workers)
+
+
+def _set_hosts(allowed: str | None) -> None:
+    """The Host names each worker answers (loopback by default: no DNS rebinding onto a local server)."""
+    from trailmark.server._security import ALLOWED_HOSTS_ENV, LOOPBACK, parse_hosts
+
+    os.environ[ALLOWED_HOSTS_ENV] = ",".join(parse_hosts(allowed or "") or LOOPBACK)
 
 
 def _set_automation(deny_private: bool, workers: int) -> None:

@@ -209,5 +209,9 @@ def _decode_key(encoded: str, kid: str) -> bytes:
     except binascii.Error:
         key = b""
     if len(key) != 32:
-        raise ValidationError(f"secret key {kid!r} must be base64 of exactly 32 bytes (see docs/security.md)")
+        where = "TRAILMARK_SECRET_KEY" if kid == "default" else f"key {kid!r} of TRAILMARK_SECRET_KEYS"
+        raise ValidationError(
+            f"{where} must be base64 of exactly 32 bytes: make one with "
+            "`python -c \"import trailmark.governance as g; print(g.new_key())\"` (see docs/security.md)"
+        )
     return key

@@ -22,7 +22,7 @@ from trailmark._config import resolve_uri
 from trailmark._url import StoreURL
 from trailmark.automation._urls import UrlPolicy
 from trailmark.errors import ValidationError
-from trailmark.server import _errors, _metrics, mlflow, ui
+from trailmark.server import _errors, _metrics, _security, mlflow, ui
 from trailmark.server._body import RequestBodyMiddleware
 from trailmark.server._reaper import Reaper, reap_after_from_env
 from trailmark.server.routes import ROUTERS
@@ -66,8 +66,10 @@ def create_app(uri: str | None = None, *, clock: Clock | None = None, artifacts:
                 reaper.stop()
             app.state.store.close()
 
-    app = FastAPI(title="Trailmark", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="Trailmark", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  **_security.NO_DOCS)
     app.add_middleware(RequestBodyMiddleware)
+    _security.install(app)  # outermost: a request for an unknown host name goes no further
     _errors.install(app)
     for router in ROUTERS:
         app.include_router(router)

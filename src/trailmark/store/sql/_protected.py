@@ -16,7 +16,7 @@ from trailmark.errors import NotFoundError, ValidationError
 from trailmark.governance import Classification, Keyring, Restriction, Role, Tombstone, parse_duration
 from trailmark.governance._sensitive import unseal
 from trailmark.store import _validate
-from trailmark.store.sql import _classify, _purge
+from trailmark.store.sql import _classify, _keys, _purge
 from trailmark.store.sql._audit import Change
 from trailmark.store.sql._scope import Scope
 from trailmark.store.sql._tables import artifacts, executions, restrictions
@@ -157,7 +157,13 @@ class Protection:
     # -- purge ------------------------------------------------------------------------
 
     def purge(self, ref: NodeLike, *, reason: str) -> Tombstone:
-        """Erase a node's properties and uri (or params), keeping a tombstone and the graph's shape.
+        """Erase a node's content everywhere, keeping a tombstone and the graph's shape.
+
+        Properties, uri, params, tags, environment, resources, error text, description,
+        metrics and search rows go (see ``_purge.purge``), and so do the node's kept bytes in
+        the artifact root when nothing else keeps them; SQLite overwrites the freed pages and
+        empties its write-ahead log. Digests left in the audit log are keyed, so they cannot
+        confirm a guess of what was erased.
 
         Example:
             >>> store.purge("dataset:patients@3", reason="GDPR erasure request #1234")
@@ -166,11 +172,19 @@ class Protection:
             raise ValidationError("a purge needs a reason (who asked, which request)")
         scope = self.scope
 
-        def work(conn: Connection) -> Tombstone:
+        def work(conn: Connection) -> tuple[Tombstone, str | None]:
             kind, node = scope.node(conn, ref)
-            return _purge.purge(conn, node, kind, reason=reason.strip(), actor=scope.actor, now=scope.now())
+            _, key = _keys.current(conn, scope.now())
+            stone, blob = _purge.purge(conn, node, kind, reason=reason.strip(), actor=scope.actor, now=scope.now(),
+                                       key=key)
+            return stone, blob if blob is not None and not _purge.bytes_still_used(conn, blob) else None
 
-        return scope.audited(work, lambda stone: Change("purge", stone.ref, {"reason": stone.reason}))
+        stone, blob = scope.audited(work, lambda done: Change("purge", done[0].ref, {"reason": done[0].reason}))
+        if blob is not None and scope.erase_bytes is not None:
+            scope.erase_bytes(blob)
+        with scope.engine.connect() as conn:
+            _purge.checkpoint(conn)
+        return stone
 
     def tombstone(self, ref: NodeLike) -> Tombstone | None:
         """What a purge left of a node (None if it was never purged)."""

@@ -38,6 +38,7 @@ class Scope:
     read: Callable[[], AbstractContextManager[Connection]]
     write: Callable[..., Any]  # write(work, *, audit=None): one transaction, audited with the Change returned
     resolve: Callable[..., tuple[str, int]]  # resolve(conn, ref, *, at=None) -> (kind, node id)
+    erase_bytes: Callable[[str], bool] | None = None  # erase kept bytes by digest (None: no artifact root)
 
     def now(self) -> datetime:
         return self.clock.now()

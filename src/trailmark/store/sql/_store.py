@@ -33,6 +33,7 @@ from trailmark.governance import (
     User,
     authorize,
 )
+from trailmark.governance import Keyring
 from trailmark.governance._sensitive import seal
 from trailmark.lineage import Lineage
 from trailmark.store import _validate
@@ -97,6 +98,7 @@ class SqlStore(SqlBytes, ReuseStore, LifecycleStore, LineageEventStore, Automate
         self.project = _validate.project_name(project)
         self.actor = actor or local_user()
         self.clock: Clock = clock or SYSTEM_CLOCK
+        Keyring.from_env()  # a malformed TRAILMARK_SECRET_KEY stops the store here, not at its first Sensitive write
         _make_sqlite_parent(uri)
         self.engine = _session.make_engine(uri)
         try:
@@ -167,6 +169,7 @@ class SqlStore(SqlBytes, ReuseStore, LifecycleStore, LineageEventStore, Automate
         return Scope(
             project=self.project, project_id=self._project_id, actor=self.actor, clock=self.clock,
             engine=self.engine, read=self._read, write=self._write, resolve=self._resolve,
+            erase_bytes=(lambda digest: self.artifact_root().delete(digest)) if self.artifacts_url else None,
         )
 
     @property
@@ -341,7 +344,7 @@ class SqlStore(SqlBytes, ReuseStore, LifecycleStore, LineageEventStore, Automate
             type, name, params=params, context=context, context_type=context_type, environment=environment
         )
         values = seal(checked["params"], "params")[0]
-        env = checked["environment"]
+        env = dict(seal(checked["environment"], "environment")[0])  # Sensitive values encrypted, as in params
         packages = env.pop("packages", None)
 
         def work(conn: Connection) -> Execution:
@@ -437,7 +440,7 @@ class SqlStore(SqlBytes, ReuseStore, LifecycleStore, LineageEventStore, Automate
         resources: Mapping[str, Any] | None = None,
     ) -> Execution:
         final = _validate.status(status)
-        used = _validate.json_object(resources, "resources")
+        used = seal(_validate.json_object(resources, "resources"), "resources")[0]
 
         def work(conn: Connection) -> Execution:
             exec_id = self._execution_id(conn, execution)
