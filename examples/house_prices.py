@@ -76,7 +76,8 @@ def main(uri: str | None, data_dir: Path) -> None:
     X_train, y_train = train_df.drop(columns="price"), train_df["price"]
     X_test, y_test = test_df.drop(columns="price"), test_df["price"]
 
-    tm.autolog(dataset_name="housing-train", model_name=MODEL)
+    # X_train has no price column: its own series, not the demo's 5-column housing-train table.
+    logged = tm.autolog(dataset_name="housing-train-features", model_name=MODEL)
     try:
         with store.run("train-house-price-rf", type="Train", experiment="house-prices",
                        params={"test_size": 0.2, "split_random_state": 0}) as run:
@@ -86,7 +87,7 @@ def main(uri: str | None, data_dir: Path) -> None:
     finally:
         tm.autolog(disable=True)
 
-    model = store.versions("Model", MODEL)[-1]
+    model = logged.model if logged is not None and logged.model is not None else store.versions("Model", MODEL)[-1]
     store.models.set_alias(MODEL, "production", version=model.version)
     deployment = store.models.deploy(f"model:{MODEL}@production", endpoint="http://127.0.0.1:8080/predict",
                                      health="healthy")

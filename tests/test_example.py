@@ -29,7 +29,7 @@ def test_house_prices_example(tmp_path):
 
     with tm.connect(uri) as store:
         card = model_card(store, "model:house-price-rf@production")
-        train = store.get("dataset:housing-train")
+        train = store.get("dataset:housing-train-features")
         raw = store.get("dataset:housing-raw")
     details = card["preprocessing_details"]
     assert details["imputation"]["bedrooms"]["strategy"] == "median"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from trailmark.cli import _demo, _lists, _nodes  # noqa: F401  (commands register on import)
+from trailmark.cli import _init  # noqa: F401
 from trailmark.cli import _server  # noqa: F401
 from trailmark.cli import _protect  # noqa: F401  (classify, declassify, reveal, purge, gc)
 from trailmark.cli import _search  # noqa: F401

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from trailmark.cli._app import app, open_store
+from trailmark.cli._app import _state, app, open_store
 from trailmark.cli._render import console
 from trailmark.lineage._render import to_tree
+from trailmark.store._exists import store_folder
 
 _NEXT = """
 [bold]Next, try:[/bold]
@@ -26,8 +28,10 @@ _NEXT = """
 @app.command()
 def demo(
     data_dir: Annotated[
-        Path, typer.Option("--data-dir", help="Where the demo writes its generated data files.")
-    ] = Path("trailmark-demo-data"),
+        Path | None, typer.Option("--data-dir", help="Where the demo writes its generated data files (default: "
+                                  "trailmark-demo-data/ beside a SQLite store's file, else a new temporary folder).")
+    ] = None,
+    again: Annotated[bool, typer.Option("--again", help="Add another pipeline to a store that holds the demo.")] = False,
 ) -> None:
     """Run a complete house-price pipeline (ingest to deploy) on generated data, then show its lineage."""
     try:
@@ -38,8 +42,16 @@ def demo(
         raise ImportError(f"the demo needs {exc.name}: pip install 'trailmark[demo]'") from exc
 
     with open_store() as store:
-        console.print(f"Running the house-price pipeline on {store!r}...")
-        deployment = run_demo(store, data_dir.resolve())
+        done = store.search("experiment = 'house-prices' and name = 'ingest-housing'", kind="executions", limit=1)
+        if done.items and not again:
+            ran = done.items[0].started_at.strftime("%Y-%m-%d %H:%M")
+            console.print(f"{store!r} holds the demo already (its pipeline ran at {ran}): `trailmark runs "
+                          "--experiment house-prices` lists it; `trailmark demo --again` adds another pipeline",
+                          highlight=False)
+            return
+        folder = data_dir or _data_folder()
+        console.print(f"Running the house-price pipeline on {store!r}, data in {folder}...", highlight=False)
+        deployment = run_demo(store, folder.resolve())
         graph = store.lineage(deployment, direction="upstream")
         trains = sorted(e.id for e in graph.executions("Train"))
         all_trains = store.search("type = 'Train'", kind="executions", order_by=["started desc"], limit=2)
@@ -55,3 +67,9 @@ def demo(
             second=refs[0],
         )
     )
+
+
+def _data_folder() -> Path:
+    """Beside a SQLite store's file, else a new temporary folder: never the working directory."""
+    beside = store_folder(_state["uri"])
+    return beside / "trailmark-demo-data" if beside is not None else Path(tempfile.mkdtemp(prefix="trailmark-demo-"))

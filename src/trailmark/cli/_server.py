@@ -51,6 +51,10 @@ def server(
         str | None, typer.Option("--allowed-hosts", help="Host names to answer, comma-separated (* for any); "
                                  "default: localhost, 127.0.0.1 and ::1 only.")
     ] = None,
+    existing: Annotated[
+        bool, typer.Option("--existing", help="Refuse to start on a SQLite path with no store (instead of "
+                           "creating an empty one, with a warning).")
+    ] = False,
 ) -> None:
     """Serve the REST API and OpenLineage ingest. In Python: trailmark.server.create_app(URI)."""
     try:
@@ -61,6 +65,7 @@ def server(
     except ImportError as exc:
         raise TrailmarkError(f"{exc.name} is not installed: pip install 'trailmark[server]'") from exc
     resolved = resolve_uri(uri or ctx.find_root().params.get("uri"))
+    _check_store(resolved, existing)
     # Create or check the schema once here, so that a bad URI or an old store fails in one
     # line before any worker starts, and workers never race to create tables.
     open_sql_store(resolved).close()
@@ -77,6 +82,20 @@ def server(
     _set_hosts(allowed_hosts)
     _set_automation(webhook_deny_private, workers)
     uvicorn.run("trailmark.server.app:app_from_env", factory=True, host=host, port=port, workers=workers)
+
+
+def _check_store(uri: str, existing: bool) -> None:
+    """A typo in the store's path must not pass unnoticed: refuse it (--existing) or say that a new store is made."""
+    from trailmark.errors import NotFoundError
+    from trailmark.store._exists import missing_store
+
+    missing = missing_store(uri)
+    if missing is None:
+        return
+    if existing:
+        raise NotFoundError(f"there is no store at {missing}: check --uri, or leave out --existing to create one")
+    typer.echo(f"warning: there is no store at {missing}: serving a new, empty one (--existing refuses instead)",
+               err=True)
 
 
 def _set_hosts(allowed: str | None) -> None:
@@ -96,6 +115,7 @@ def _set_automation(deny_private: bool, workers: int) -> None:
         import tempfile
 
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="trailmark-metrics-")
+
 
 def _set_limits(body_mb: float | None, value_mb: float | None) -> None:
     """Pass the limits to each worker (and to this process, which serves when there is one worker)."""
