@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
+
 from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -104,7 +105,7 @@ def install(app: FastAPI) -> None:
         if multiprocess:
             from prometheus_client import multiprocess as mp
 
-            mp.MultiProcessCollector(found)
+            mp.MultiProcessCollector(found)  # type: ignore[no-untyped-call]  # prometheus-client ships it untyped
         else:
             found.register(_Forward(own))
         found.register(StoreCollector(app))

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from trailmark.server.ui._automation import router as automation_router
 from trailmark.server.ui._routes import router
 
 STATIC = Path(__file__).parent / "static"
@@ -28,6 +29,7 @@ def install(app: FastAPI) -> None:
     assets hold no data and load without a token, so that a visitor can be asked for one.
     """
     app.include_router(router)
+    app.include_router(automation_router)  # drift timeline, health, leaderboard
     app.add_api_route("/", _index, methods=["GET"], include_in_schema=False)
     app.mount("/ui", _Assets(directory=STATIC), name="ui")
 

@@ -6,6 +6,8 @@ import { navigate } from "./nav.js";
 import { auditPage } from "./pages/audit.js";
 import { comparePage } from "./pages/compare.js";
 import { datasetPage, datasetsPage } from "./pages/datasets.js";
+import { deploymentPage } from "./pages/deployment.js";
+import { leaderboardPage } from "./pages/leaderboard.js";
 import { lineagePage } from "./pages/lineage.js";
 import { modelsPage } from "./pages/models.js";
 import { nodePage } from "./pages/node.js";
@@ -22,6 +24,8 @@ const ROUTES = [
   [/^datasets\/(.+)$/, datasetPage],
   [/^datasets$/, datasetsPage],
   [/^models$/, modelsPage],
+  [/^deployments\/(.+)$/, deploymentPage],
+  [/^leaderboard\/(.+)$/, leaderboardPage],
   [/^compare$/, comparePage],
   [/^search$/, searchPage],
   [/^audit$/, auditPage],

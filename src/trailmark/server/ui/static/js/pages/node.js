@@ -38,7 +38,9 @@ export async function nodePage(view, { ref, isCurrent }) {
       ? h("a", { href: `#/datasets/${encodeURIComponent(node.name)}`, text: `all ${node.versions} versions` })
       : node.type === "Model"
         ? h("a", { href: "#/models", text: "registry" })
-        : null;
+        : node.type === "Deployment"
+          ? h("a", { href: `#/deployments/${encodeURIComponent(node.ref)}`, text: "drift and health" })
+          : null;
   fill(
     view,
     h(
