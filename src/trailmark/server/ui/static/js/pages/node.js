@@ -15,6 +15,7 @@ import {
   when,
 } from "../dom.js";
 import { hasProfile, profileTable } from "../profile.js";
+import { columnsSection } from "../columns.js";
 import { similarDatasets } from "../reuse.js";
 import { sortableTable } from "../table.js";
 
@@ -30,6 +31,7 @@ export async function nodePage(view, { ref, isCurrent }) {
     return;
   }
   const similar = hasProfile(node.properties) ? await similarDatasets(node.ref) : null;
+  const columns = await columnsSection(node);
   if (!isCurrent()) return;
   setTitle(node.ref);
   const { properties } = node;
@@ -72,6 +74,7 @@ export async function nodePage(view, { ref, isCurrent }) {
     ),
     hasProfile(properties) ? section("Schema and statistics", profileTable(properties)) : null,
     similar ? section("Similar datasets", similar) : null,
+    columns ? section("Columns", columns) : null,
     section(
       "Properties",
       Object.keys(properties).length ? h("pre", { text: JSON.stringify(properties, null, 2) }) : empty("no properties"),
