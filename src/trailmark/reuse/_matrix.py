@@ -33,7 +33,11 @@ def _numpy() -> Any:
 
 
 class Matrix:
-    """Vectors of datasets, by artifact id; ``extend`` adds rows, ``scores`` compares them all with one."""
+    """Vectors of datasets, by artifact id; ``scores`` compares them all with one dataset.
+
+    Never changed once built (``extended`` makes a new one), so a reader holding one while
+    another thread adds rows still sees arrays of one length.
+    """
 
     def __init__(self) -> None:
         xp = _numpy()
@@ -52,18 +56,20 @@ class Matrix:
     def last_id(self) -> int:
         return int(self.ids.max()) if len(self) else 0
 
-    def extend(self, rows: Sequence[tuple[int, bytes]]) -> None:
-        """Add ``(artifact id, packed vector)`` rows."""
+    def extended(self, rows: Sequence[tuple[int, bytes]]) -> Matrix:
+        """A matrix of these rows and ``(artifact id, packed vector)`` rows more."""
         if not rows:
-            return
+            return self
         xp = _numpy()
         data = xp.frombuffer(b"".join(bytes(v) for _, v in rows), dtype=xp.uint8).reshape(len(rows), VECTOR_BYTES)
-        self.ids = xp.concatenate([self.ids, xp.array([i for i, _ in rows], dtype=xp.int64)])
-        self._schema = xp.concatenate([self._schema, data[:, :_BIT_BYTES]])
-        self._columns = xp.concatenate([self._columns, data[:, _BIT_BYTES : 2 * _BIT_BYTES]])
-        self._figures = xp.concatenate([self._figures, data[:, 2 * _BIT_BYTES :].copy().view("<f4")])
-        self._schema_bits = self._popcount[self._schema].sum(axis=1, dtype=xp.float64)
-        self._column_bits = self._popcount[self._columns].sum(axis=1, dtype=xp.float64)
+        grown = Matrix()
+        grown.ids = xp.concatenate([self.ids, xp.array([i for i, _ in rows], dtype=xp.int64)])
+        grown._schema = xp.concatenate([self._schema, data[:, :_BIT_BYTES]])
+        grown._columns = xp.concatenate([self._columns, data[:, _BIT_BYTES : 2 * _BIT_BYTES]])
+        grown._figures = xp.concatenate([self._figures, data[:, 2 * _BIT_BYTES :].copy().view("<f4")])
+        grown._schema_bits = self._popcount[grown._schema].sum(axis=1, dtype=xp.float64)
+        grown._column_bits = self._popcount[grown._columns].sum(axis=1, dtype=xp.float64)
+        return grown
 
     def scores(self, query: Features) -> np.ndarray:
         """The score of every row against ``query``, in row order."""

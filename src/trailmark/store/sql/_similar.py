@@ -68,7 +68,7 @@ def _matrix(conn: Connection, project_id: int) -> Matrix:
             rows = conn.execute(query.where(dataset_features.c.artifact_id > matrix.last_id)).all()
             if len(matrix) + len(rows) != stored:  # rows went away, or came in below the last id seen
                 matrix, rows = Matrix(), conn.execute(query).all()
-            matrix.extend([(r.artifact_id, r.vector) for r in rows])
+            matrix = matrix.extended([(r.artifact_id, r.vector) for r in rows])
         held[project_id] = matrix
     return matrix
 
