@@ -31,7 +31,9 @@ def demo(
         Path | None, typer.Option("--data-dir", help="Where the demo writes its generated data files (default: "
                                   "trailmark-demo-data/ beside a SQLite store's file, else a new temporary folder).")
     ] = None,
-    again: Annotated[bool, typer.Option("--again", help="Add another pipeline to a store that holds the demo.")] = False,
+    again: Annotated[
+        bool, typer.Option("--again", help="Add another pipeline to a store that holds the demo.")
+    ] = False,
 ) -> None:
     """Run a complete house-price pipeline (ingest to deploy) on generated data, then show its lineage."""
     try:

@@ -31,8 +31,10 @@ def runs(
     order_by: Annotated[list[str] | None, Query()] = None,
     limit: Limit = 100,
     page_token: str | None = None,
+    include_deleted: bool = False,
 ) -> dict[str, Any]:
-    return _runs.runs_page(store, filter=filter, order_by=order_by or [], limit=limit, page_token=page_token)
+    return _runs.runs_page(store, filter=filter, order_by=order_by or [], limit=limit, page_token=page_token,
+                           include_deleted=include_deleted)
 
 
 @router.get("/node", summary="One artifact or execution with its neighbours and classifications")

@@ -12,11 +12,14 @@ if TYPE_CHECKING:
 
 
 def runs_page(
-    store: Store, *, filter: str, order_by: Sequence[str], limit: int, page_token: str | None
+    store: Store, *, filter: str, order_by: Sequence[str], limit: int, page_token: str | None,
+    include_deleted: bool = False,
 ) -> dict[str, Any]:
-    """One page of executions (newest first unless ordered), each with the latest value of every metric."""
+    """One page of executions (newest first unless ordered), each with the latest value of every metric;
+    soft-deleted ones only with ``include_deleted``."""
     order = [o for o in order_by if o.strip()] or ["started desc"]
-    page = store.search(filter, kind="executions", order_by=order, limit=limit, page_token=page_token)
+    page = store.search(filter, kind="executions", order_by=order, limit=limit, page_token=page_token,
+                        include_deleted=include_deleted)
     items = [{**to_dict(e), "duration": e.duration, "metrics": store.latest_metrics(e)} for e in page]
     return {"items": items, "next_page_token": page.next_page_token}
 

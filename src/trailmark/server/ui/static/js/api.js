@@ -1,4 +1,4 @@
-// The one place that talks to the server: JSON GETs with the bearer token, if any.
+// The one place that talks to the server: JSON requests with the bearer token, if any.
 
 const TOKEN_KEY = "trailmark.token";
 
@@ -33,19 +33,30 @@ export async function get(path, params = {}) {
       if (item !== undefined && item !== null && item !== "") url.searchParams.append(key, item);
     }
   }
+  return call(url, { method: "GET" });
+}
+
+// A write: METHOD api/v1/<path> with a JSON body (the notes of a run, say).
+export async function send(method, path, body) {
+  const url = new URL(`api/v1/${path}`, document.baseURI);
+  return call(url, { method, body: JSON.stringify(body), contentType: "application/json" });
+}
+
+async function call(url, { method, body, contentType }) {
   const headers = { Accept: "application/json" };
+  if (contentType) headers["Content-Type"] = contentType;
   if (token()) headers.Authorization = `Bearer ${token()}`;
   if (project()) headers["X-Trailmark-Project"] = project();
   let response;
   try {
-    response = await fetch(url, { headers });
+    response = await fetch(url, { method, headers, body });
   } catch (error) {
     throw new ApiError(0, "network", `cannot reach the server: ${error.message}`);
   }
-  const body = await response.json().catch(() => null);
-  if (response.ok) return body;
-  const error = body?.error ?? {};
-  const detail = body?.detail;
+  const answer = await response.json().catch(() => null);
+  if (response.ok) return answer;
+  const error = answer?.error ?? {};
+  const detail = answer?.detail;
   const message =
     error.message ?? (Array.isArray(detail) ? detail.map((d) => d.msg).join("; ") : detail) ?? response.statusText;
   const failure = new ApiError(response.status, error.code ?? "error", message || `HTTP ${response.status}`, error);

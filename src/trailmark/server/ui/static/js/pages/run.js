@@ -1,6 +1,6 @@
-// One run: status, params, metric charts, environment, inputs and outputs, resources.
+// One run: status, notes (editable), params, metric charts, environment, inputs and outputs, resources.
 
-import { get } from "../api.js";
+import { get, send } from "../api.js";
 import { metricChart, seriesOf } from "../chart.js";
 import {
   badge,
@@ -45,9 +45,11 @@ export async function runPage(view, { ref, isCurrent }) {
       statusBadge(node.status),
       badge(node.type),
       classBadges(node.classifications, node.ref),
+      node.lifecycle === "deleted" ? badge("deleted", "badge-deleted") : null,
       lineageLink(node.ref, "Lineage"),
     ),
     node.error ? errorBox(`This run failed: ${node.error}`) : null,
+    notes(node),
     cached,
     h(
       "div",
@@ -62,6 +64,8 @@ export async function runPage(view, { ref, isCurrent }) {
           duration: duration(node.duration),
           "created by": node.created_by ?? "",
           project: node.project,
+          parent: node.parent_id != null ? `exec:${node.parent_id}` : "",
+          uid: node.uid,
         }),
       ),
       section("Parameters", keyValues(node.params, { empty: "no parameters" })),
@@ -167,4 +171,26 @@ function environment(env, packages) {
       : null,
     digest ? h("p", { class: "hint" }, "packages digest ", h("code", { text: digest })) : null,
   );
+}
+
+// The run's description: a note anyone who may write can change (audited, not a new version).
+function notes(node) {
+  const area = h("textarea", { id: "run-notes", rows: 3, "aria-label": "Notes", text: node.description ?? "" });
+  const status = h("span", { class: "hint", role: "status" });
+  const save = h("button", {
+    type: "button",
+    text: "Save notes",
+    onclick: async () => {
+      save.disabled = true;
+      try {
+        const saved = await send("PUT", `descriptions/${encodeURIComponent(node.ref)}`, { description: area.value });
+        status.textContent = saved.description ? "Saved." : "Notes cleared.";
+      } catch (error) {
+        status.textContent = `Not saved: ${error.message}`;
+      } finally {
+        save.disabled = false;
+      }
+    },
+  });
+  return section("Notes", area, h("div", { class: "toolbar" }, save, status));
 }

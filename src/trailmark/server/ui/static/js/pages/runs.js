@@ -1,5 +1,6 @@
 // Runs: every execution with status, duration, latest metrics and params; sortable;
-// a chart of one metric over steps for the runs shown; pick runs to compare.
+// a chart of one metric over steps for the runs shown; pick runs to compare. Filtered by
+// experiment; nested runs listed under their parent; soft-deleted runs hidden unless asked.
 
 import { get } from "../api.js";
 import { metricChart, seriesOf } from "../chart.js";
@@ -15,6 +16,9 @@ const PAGE = 100;
 export async function runsPage(view, { params, isCurrent }) {
   setTitle("Runs");
   const filter = params.get("filter") ?? "";
+  const experiment = params.get("experiment") ?? "";
+  const deleted = params.get("deleted") === "1";
+  const go = (changes) => navigate("runs", { filter, experiment, deleted: deleted ? "1" : "", ...changes });
   const selected = new Set();
   const compareButton = h("button", {
     type: "button",
@@ -28,14 +32,17 @@ export async function runsPage(view, { params, isCurrent }) {
     label: "Filter runs",
     placeholder: "status = 'FAILED' or params.max_depth > 5",
     extra: [compareButton],
-    onSubmit: (value) => navigate("runs", { filter: value }),
+    onSubmit: (value) => go({ filter: value }),
   });
+  const experiments = await get("contexts", { type: "Experiment" });
+  if (!isCurrent()) return;
   const results = h("div");
-  fill(view, h("h1", { text: "Runs" }), box.form, results);
+  fill(view, h("h1", { text: "Runs" }), scopeBar(experiments, experiment, deleted, go), box.form, results);
 
+  const query = { filter: scoped(filter, experiment), limit: PAGE, include_deleted: deleted ? "true" : "" };
   let page;
   try {
-    page = await get("ui/runs", { filter, limit: PAGE });
+    page = await get("ui/runs", query);
   } catch (error) {
     if (!isFilterError(error)) throw error;
     box.showError(error);
@@ -43,7 +50,7 @@ export async function runsPage(view, { params, isCurrent }) {
   }
   if (!isCurrent()) return;
   if (!page.items.length) {
-    fill(results, empty(filter ? "No run matches this filter." : "No runs yet: try `trailmark demo`."));
+    fill(results, empty(filter || experiment ? "No run matches this filter." : "No runs yet: try `trailmark demo`."));
     return;
   }
 
@@ -55,7 +62,7 @@ export async function runsPage(view, { params, isCurrent }) {
     compareButton.textContent = `Compare selected (${selected.size})`;
   }
   async function more(token) {
-    const next = await get("ui/runs", { filter, limit: PAGE, page_token: token });
+    const next = await get("ui/runs", { ...query, page_token: token });
     runs.push(...next.items);
     show(next.next_page_token);
   }
@@ -64,9 +71,10 @@ export async function runsPage(view, { params, isCurrent }) {
       results,
       sortableTable({
         columns: columns(runs, toggle, selected),
-        rows: runs,
+        rows: treeOrder(runs),
         caption: `${runs.length} runs, newest first. Sort by any column.`,
-        rowClass: (run) => (run.status === "FAILED" ? "row-failed" : ""),
+        rowClass: (run) =>
+          [run.status === "FAILED" ? "row-failed" : "", run.lifecycle === "deleted" ? "row-deleted" : ""].join(" "),
       }),
       token
         ? h("button", { type: "button", class: "secondary more", text: "Load more runs", onclick: () => more(token) })
@@ -100,8 +108,10 @@ function columns(runs, toggle, selected) {
         h(
           "span",
           {},
+          r.depth ? h("span", { class: "tree-indent", text: `${"  ".repeat(r.depth - 1)}└ ` }) : null,
           h("a", { href: `#/runs/${encodeURIComponent(r.ref)}`, text: r.name }),
           r.cached_from != null ? badge("cached", "badge-cached") : null,
+          r.lifecycle === "deleted" ? badge("deleted", "badge-deleted") : null,
         ),
     },
     { label: "Type", value: (r) => r.type },
@@ -115,6 +125,50 @@ function columns(runs, toggle, selected) {
     })),
     ...paramKeys.map((key) => ({ label: key, value: (r) => r.params[key], cell: (r) => short(r.params[key], 24) })),
   ];
+}
+
+// The experiment picker and the deleted-runs toggle above the filter.
+function scopeBar(experiments, experiment, deleted, go) {
+  const select = h(
+    "select",
+    { id: "runs-experiment", onchange: (event) => go({ experiment: event.target.value }) },
+    h("option", { value: "", text: "All experiments" }),
+    experiments.map((c) => h("option", { value: c.name, text: c.name, selected: c.name === experiment })),
+  );
+  const toggle = h("input", {
+    type: "checkbox",
+    id: "runs-deleted",
+    checked: deleted,
+    onchange: (event) => go({ deleted: event.target.checked ? "1" : "" }),
+  });
+  return h(
+    "div",
+    { class: "toolbar" },
+    h("label", { for: "runs-experiment" }, "Experiment ", select),
+    h("label", { for: "runs-deleted" }, toggle, " Show deleted runs"),
+  );
+}
+
+// The user's filter within one experiment (a name in single quotes, quotes doubled).
+function scoped(filter, experiment) {
+  if (!experiment) return filter;
+  const named = `experiment = '${experiment.replaceAll("'", "''")}'`;
+  return filter ? `${named} and (${filter})` : named;
+}
+
+// Runs in their order, each child right under its parent when both are listed; depth set on each.
+function treeOrder(runs) {
+  const listed = new Set(runs.map((r) => r.id));
+  const children = new Map();
+  for (const run of runs)
+    if (listed.has(run.parent_id)) children.set(run.parent_id, [...(children.get(run.parent_id) ?? []), run]);
+  const ordered = [];
+  const visit = (run, depth) => {
+    ordered.push({ ...run, depth });
+    for (const child of children.get(run.id) ?? []) visit(child, depth + 1);
+  };
+  for (const run of runs) if (!listed.has(run.parent_id)) visit(run, 0);
+  return ordered;
 }
 
 // The keys that most rows have, at most MAX_COLUMNS of them.
