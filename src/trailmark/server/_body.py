@@ -91,4 +91,4 @@ def _inflate(inflater: zlib._Decompress, data: bytes, room: int, limit: int) -> 
 
 
 def _mib(size: int) -> str:
-    return f"{size / _validate.MIB:g} MiB"
+    return f"{size / _validate.MIB:.3g} MiB"

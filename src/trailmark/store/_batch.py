@@ -1,9 +1,9 @@
 """Batched writes: the object ``store.batch()`` yields, and ``log_step`` built on it.
 
-A batch has the write methods of a store. On a SQL store its writes run in one
-transaction, and return entities at once; over HTTP they are sent as one request when
-the block ends, and return :class:`Pending` placeholders that later calls of the same
-batch may name, and that hold the entity once the block has ended.
+A batch has the write methods of a store. Its calls return :class:`Pending` placeholders
+that later calls of the same batch may name (also as keys of ``roles``), and that hold the
+entity once it is written: at once on a SQL store, whose batch is one transaction; when
+the block ends over HTTP, where the batch is one request.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class Batch(Protocol):
         *,
         digest: str | None = None,
         properties: Mapping[str, Any] | None = None,
-    ) -> Artifact | Pending[Artifact]: ...
+    ) -> Pending[Artifact]: ...
 
     def start_execution(
         self,
@@ -81,7 +81,7 @@ class Batch(Protocol):
         context: str | None = None,
         context_type: str = "Experiment",
         environment: Mapping[str, Any] | None = None,
-    ) -> Execution | Pending[Execution]: ...
+    ) -> Pending[Execution]: ...
 
     def log_params(self, execution: BatchNode, params: Mapping[str, Any]) -> None: ...
 
@@ -115,7 +115,7 @@ class Batch(Protocol):
         status: str = "COMPLETE",
         error: str | None = None,
         resources: Mapping[str, Any] | None = None,
-    ) -> Execution | Pending[Execution]: ...
+    ) -> Pending[Execution]: ...
 
 
 class Helpers:
@@ -148,6 +148,13 @@ class DirectBatch(Helpers):
     def __init__(self, store: Any) -> None:
         self._store = store
         self.clock = store.clock
+        self._made = 0
+
+    def _done(self, value: T, what: str) -> Pending[T]:
+        pending: Pending[T] = Pending(self._made, what)
+        pending.resolve(value)
+        self._made += 1
+        return pending
 
     def log_artifact(
         self,
@@ -157,8 +164,8 @@ class DirectBatch(Helpers):
         *,
         digest: str | None = None,
         properties: Mapping[str, Any] | None = None,
-    ) -> Artifact:
-        return self._store.log_artifact(type, name, uri, digest=digest, properties=properties)  # type: ignore[no-any-return]
+    ) -> Pending[Artifact]:
+        return self._done(self._store.log_artifact(type, name, uri, digest=digest, properties=properties), "artifact")
 
     def start_execution(
         self,
@@ -169,10 +176,11 @@ class DirectBatch(Helpers):
         context: str | None = None,
         context_type: str = "Experiment",
         environment: Mapping[str, Any] | None = None,
-    ) -> Execution:
-        return self._store.start_execution(  # type: ignore[no-any-return]
+    ) -> Pending[Execution]:
+        started = self._store.start_execution(
             type, name, params=params, context=context, context_type=context_type, environment=environment
         )
+        return self._done(started, "execution")
 
     def log_params(self, execution: BatchNode, params: Mapping[str, Any]) -> None:
         self._store.log_params(resolved(execution), params)
@@ -203,10 +211,9 @@ class DirectBatch(Helpers):
         status: str = "COMPLETE",
         error: str | None = None,
         resources: Mapping[str, Any] | None = None,
-    ) -> Execution:
-        return self._store.end_execution(  # type: ignore[no-any-return]
-            resolved(execution), status=status, error=error, resources=resources
-        )
+    ) -> Pending[Execution]:
+        ended = self._store.end_execution(resolved(execution), status=status, error=error, resources=resources)
+        return self._done(ended, "ended execution")
 
 
 def role_key(node: Any) -> Any:

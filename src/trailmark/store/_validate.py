@@ -212,7 +212,7 @@ def _value_sizes(value: Mapping[str, Any], what: str) -> None:
         size = len(json.dumps(item, default=_plain, ensure_ascii=False).encode("utf-8"))
         if size > LIMITS.value_bytes:
             raise ValidationError(
-                f"{what} {key!r} is {size / MIB:.1f} MiB of JSON, more than the {LIMITS.value_bytes / MIB:g} MiB "
+                f"{what} {key!r} is {size / MIB:.1f} MiB of JSON, more than the {LIMITS.value_bytes / MIB:.3g} MiB "
                 f"a value may hold: store it as a file and log its uri (or raise ${VALUE_MB_ENV} on the server)"
             )
 

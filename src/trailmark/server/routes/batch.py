@@ -17,7 +17,7 @@ from trailmark.server._deps import Writer, api_router
 from trailmark.server.routes.artifacts import server_digest
 from trailmark.server.schemas import In, Json, MetricPointIn, NodeOut, _Out
 from trailmark.store import _validate
-from trailmark.store._batch import Batch, role_key
+from trailmark.store._batch import Batch, resolved, role_key
 from trailmark.store.sql import SqlStore
 
 router = api_router("batch")
@@ -110,7 +110,8 @@ def batch(body: BatchIn, store: Writer):
     now = store.clock.now()
     with store.batch() as b:
         for operation in body.operations:
-            results.append(_apply(store, b, operation, results, now))
+            made = _apply(store, b, operation, results, now)
+            results.append(resolved(made) if made is not None else None)
     return {"results": [to_dict(r) if r is not None else None for r in results]}
 
 
