@@ -18,7 +18,7 @@ from trailmark.mlflow._errors import invalid
 
 _TOKEN = re.compile(
     r"""\s*(?:
-      (?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
+      (?P<string>'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*")
     | (?P<number>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
     | (?P<op><=|>=|!=|<>|=|<|>)
     | (?P<paren>[(),])
@@ -58,7 +58,7 @@ def _quote(value: str) -> str:
 
 
 def _unquote(token: str) -> str:
-    body = token[1:-1]
+    body = token[1:-1].replace(token[0] * 2, token[0])  # SQL's doubled quote
     return re.sub(r"\\(.)", r"\1", body)
 
 

@@ -134,28 +134,22 @@ def model_json(store: SqlStore, name: str) -> dict[str, Any]:
     }
 
 
-def search_models(store: SqlStore, name_filter: Any) -> list[str]:
+def search_models(store: SqlStore, text: Any) -> list[str]:
+    """Names of the registered models (and model series) a filter such as ``name LIKE 'rf%'`` keeps."""
+    from trailmark.mlflow._search import filter_clauses, matches
+
     with read(store) as conn:
-        names = set(conn.execute(select(registered_models.c.name).where(
-            registered_models.c.project_id == store._project_id)).scalars())
-    for model in store.search("", kind="models", limit=10_000):
-        names.add(model.name)
-    return sorted(n for n in names if _name_matches(n, name_filter))
-
-
-def _name_matches(name: str, text: Any) -> bool:
-    import re
-
-    if not text:
-        return True
-    match = re.fullmatch(r"\s*name\s*(=|!=|LIKE|ILIKE)\s*(['\"])(.*)\2\s*", str(text), re.IGNORECASE)
-    if match is None:
-        raise invalid(f"Invalid filter string: {text!r}; Trailmark supports name = / != / LIKE / ILIKE 'value'")
-    op, value = match.group(1).upper(), match.group(3)
-    if op in ("=", "!="):
-        return (name == value) == (op == "=")
-    pattern = re.escape(value).replace("%", ".*").replace("_", ".")
-    return re.fullmatch(pattern, name, re.IGNORECASE if op == "ILIKE" else 0) is not None
+        rows = {r.name: r for r in conn.execute(select(registered_models).where(
+            registered_models.c.project_id == store._project_id))}
+    names = set(rows) | {m.name for m in store.search("", kind="models", limit=10_000)}
+    clauses = filter_clauses(text, {"name"})
+    found = []
+    for name in sorted(names):
+        row = rows.get(name)
+        subject = {"name": name, "tags": tag_list(row.tags if row is not None else {})}
+        if all(matches(subject, *clause) for clause in clauses):
+            found.append(name)
+    return found
 
 
 # -- versions ------------------------------------------------------------------------------
@@ -194,7 +188,7 @@ def version_json(store: SqlStore, artifact: Artifact, aliases: Mapping[str, int]
         "user_id": artifact.created_by or "",
         "current_stage": stage,
         "description": artifact.description or "",
-        "source": artifact.uri or "",
+        "source": mlflow.get("source") or artifact.uri or "",
         "run_id": _producer(store, artifact.id) or "",
         "status": "READY",
         "tags": tag_list(store.tags(artifact.id)),
@@ -211,10 +205,16 @@ def create_version(store: SqlStore, body: Mapping[str, Any], run_of: Any) -> dic
         raise missing(f"Registered Model with name={name} not found")
     run_id = body.get("run_id") or None
     execution_id = run_of(store, run_id) if run_id else None
-    origin = {"source": source, "run_id": run_id, "model_id": body.get("model_id")}
+    model_id = body.get("model_id") or (source.removeprefix("models:/").split("/")[0]
+                                        if source.startswith("models:/m-") else None)
+    origin = {"source": source, "run_id": run_id, "model_id": model_id}
     digest = hashing.digest_bytes(json.dumps(origin, sort_keys=True).encode())
     properties = {"mlflow": {k: v for k, v in origin.items() if v}}
-    artifact = store.log_artifact("Model", name, source, digest=digest, properties=properties)
+    from trailmark.mlflow._logged import artifact_uri
+
+    location = artifact_uri(store, source)  # where the files are: models:/m-... names a logged model's folder
+    uri = location if "://" in location or location.startswith("mlflow-artifacts:") else None
+    artifact = store.log_artifact("Model", name, uri, digest=digest, properties=properties)
     if execution_id is not None:
         store.link(execution_id, outputs=[artifact])
     for key, value in tag_dict(body.get("tags")).items():

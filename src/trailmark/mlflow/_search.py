@@ -84,8 +84,8 @@ def search_experiments(store: SqlStore, body: Mapping[str, Any]) -> tuple[list[d
     if keep is None:
         raise invalid(f"Invalid value {view!r} for parameter 'view_type' supplied")
     found = [_experiments.to_json(r, tags[r.id]) for r in rows if r.lifecycle in keep]
-    for clause in _experiment_clauses(body.get("filter")):
-        found = [e for e in found if _matches(e, *clause)]
+    for clause in filter_clauses(body.get("filter"), _EXPERIMENT_FIELDS):
+        found = [e for e in found if matches(e, *clause)]
     for item in reversed(body.get("order_by") or ["creation_time DESC"]):
         field, _, direction = str(item).strip().partition(" ")
         field = field.split(".", 1)[-1]
@@ -97,7 +97,8 @@ def search_experiments(store: SqlStore, body: Mapping[str, Any]) -> tuple[list[d
     return page(found, body.get("page_token"), size)
 
 
-def _experiment_clauses(text: Any) -> list[tuple[str, str, str, Any]]:
+def filter_clauses(text: Any, fields: set[str]) -> list[tuple[str, str, str, Any]]:
+    """``name LIKE 'x%' and tags.team = 'a'``: (kind, field, op, value) clauses joined by AND."""
     if not text or not str(text).strip():
         return []
     tokens = _tokens(str(text))
@@ -114,8 +115,8 @@ def _experiment_clauses(text: Any) -> list[tuple[str, str, str, Any]]:
         entity, _, key = ident.partition(".")
         kind = "tags" if entity.lower() in ("tag", "tags") else "attributes"
         field = _key(key) if key else entity
-        if kind == "attributes" and field not in _EXPERIMENT_FIELDS:
-            raise invalid(f"Invalid attribute key '{field}' specified. Valid keys are {sorted(_EXPERIMENT_FIELDS)}")
+        if kind == "attributes" and field not in fields:
+            raise invalid(f"Invalid attribute key '{field}' specified. Valid keys are {sorted(fields)}")
         if op not in _COMPARATORS:
             raise invalid(f"Invalid comparator '{tokens[i + 1][1]}' in filter '{text}'")
         literal = _unquote(value[1]) if value[0] == "string" else float(value[1])
@@ -124,11 +125,11 @@ def _experiment_clauses(text: Any) -> list[tuple[str, str, str, Any]]:
     return clauses
 
 
-def _matches(experiment: dict[str, Any], kind: str, field: str, op: str, value: Any) -> bool:
+def matches(experiment: dict[str, Any], kind: str, field: str, op: str, value: Any) -> bool:
     if kind == "tags":
         current = {t["key"]: t["value"] for t in experiment["tags"]}.get(field)
         if current is None:
-            return False
+            return op == "!="  # a missing tag differs from every value
     else:
         current = experiment[field]
     if op in ("LIKE", "ILIKE"):

@@ -130,7 +130,8 @@ def delete_version_tag(store: SqlStore, body: Body, _: Request) -> Body:
 
 def download_uri(store: SqlStore, body: Body, _: Request) -> Body:
     artifact = _registry.version(store, body.get("name"), _required(body, "version"))
-    return {"artifact_uri": _logged.artifact_uri(store, artifact.uri or "")}
+    source = (artifact.properties.get("mlflow") or {}).get("source") or artifact.uri or ""
+    return {"artifact_uri": _logged.artifact_uri(store, source)}
 
 
 # -- logged models ---------------------------------------------------------------------------

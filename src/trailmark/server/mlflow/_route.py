@@ -19,7 +19,7 @@ from fastapi.routing import APIRoute, APIRouter
 from starlette.exceptions import HTTPException
 
 from trailmark.errors import TrailmarkError
-from trailmark.mlflow._errors import code_of
+from trailmark.mlflow._errors import code_of, invalid
 from trailmark.server._deps import current_actor, read_store, write_store
 from trailmark.store.sql import SqlStore
 
@@ -69,10 +69,8 @@ async def body_of(request: Request) -> dict[str, Any]:
         try:
             data = json.loads(raw)
         except ValueError as exc:
-            raise TrailmarkError(f"Malformed JSON in the request body: {exc}") from exc
+            raise invalid(f"Malformed JSON in the request body: {exc}") from exc
         if not isinstance(data, dict):
-            from trailmark.mlflow._errors import invalid
-
             raise invalid("The request body must be a JSON object")
         found.update(data)
     return found
