@@ -44,3 +44,18 @@ def test_delete_describe_tags_and_reap(cli, tmp_path):
         assert (got.description, got.lifecycle, store.tags(run)) == ("May snapshot", "deleted", {})
     assert_one_line_error(cli("tags", "delete", run.ref, "owner", uri=uri), "no tag 'owner'")
     assert_one_line_error(cli("runs", "reap", "--older-than", "soon", uri=uri), "invalid duration")
+
+
+def test_lineage_tree_marks_deleted_nodes(cli, tmp_path):
+    uri = f"sqlite:///{tmp_path / 'lc.db'}"
+    with tm.connect(uri) as store:
+        raw = store.log_artifact("Dataset", "raw", digest="sha256:" + "3" * 64)
+        train = store.start_execution("Train", "fit")
+        model = store.log_artifact("Model", "gone-model", digest="sha256:" + "4" * 64)
+        store.link(train, inputs=[raw], outputs=[model])
+        store.end_execution(train)
+        store.delete(model)
+    tree = cli("lineage", raw.ref, "--down", uri=uri)
+    assert tree.returncode == 0, tree.stderr
+    line = next(text for text in tree.stdout.splitlines() if "gone-model" in text)
+    assert "(deleted)" in line

@@ -85,6 +85,10 @@ def to_tree(lineage: Lineage) -> Tree:
 
 
 def _styled(node: Node) -> str:
+    return _plain_styled(node) + (" [dim](deleted)[/dim]" if node.lifecycle == "deleted" else "")
+
+
+def _plain_styled(node: Node) -> str:
     from rich.markup import escape
 
     if isinstance(node, Artifact):
