@@ -9,15 +9,17 @@ folded into one node each.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Annotated, Any
 
 from fastapi import Query
 
 from trailmark.entities import Artifact, ColumnEdge, Execution, LineageJob
 from trailmark.errors import NotFoundError, ValidationError
+from trailmark.openlineage._facets import event_time
 from trailmark.openlineage._names import dataset_identity
 from trailmark.server._deps import Reader, api_router
+from trailmark.store._validate import MAX_LIMIT
 from trailmark.store.sql import SqlStore
 
 router = api_router("marquez")
@@ -116,20 +118,26 @@ def events(
     offset: Offset = 0,
 ) -> Json:
     """Marquez ``getLineageEvents``: the OpenLineage events received, newest first by default."""
-    found = store.openlineage_events(limit=limit, offset=offset, newest_first=sort_direction == "desc")
-    if before is not None or after is not None:
-        found = [e for e in found if _within(e, before, after)]
-    return {"events": found, "totalCount": store.openlineage_event_count()}
+    newest_first = sort_direction == "desc"
+    if before is None and after is None:
+        found = store.openlineage_events(limit=limit, offset=offset, newest_first=newest_first)
+        return {"events": found, "totalCount": store.openlineage_event_count()}
+    # by eventTime, which only the event itself holds: filtered over the newest MAX_LIMIT events
+    matching = [e for e in store.openlineage_events(limit=MAX_LIMIT, newest_first=newest_first)
+                if _within(e, before, after)]
+    return {"events": matching[offset:offset + limit], "totalCount": len(matching)}
 
 
 def _within(event: Json, before: datetime | None, after: datetime | None) -> bool:
-    from trailmark.openlineage._facets import event_time
-
     try:
-        at = event_time(event, datetime.min)
+        at = event_time(event, datetime.min.replace(tzinfo=timezone.utc))
     except ValidationError:
         return False
-    return (before is None or at < before) and (after is None or at > after)
+    return (before is None or at < _aware(before)) and (after is None or at > _aware(after))
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _node(store: SqlStore, node_id: str) -> tuple[str, str, str]:
