@@ -167,7 +167,7 @@ def detect_columns(table: pa.Table, *, size: int = SAMPLE) -> dict[str, list[str
     import pyarrow.types as pat
 
     found: dict[str, list[str]] = {}
-    for name, column in zip(table.schema.names, table.columns):
+    for name, column in zip(table.schema.names, table.columns, strict=True):
         kinds: list[str] = []
         by_name = kind_of_name(name)
         if by_name is not None:

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from trailmark.audit import AuditEntry, AuditReport
 from trailmark.entities import Artifact, Execution
 from trailmark.errors import ValidationError
-from trailmark.governance import Classification, Member, Role, Tombstone
+from trailmark.governance import Classification, Member, Restriction, Role, TokenInfo, Tombstone, Usage, User
 from trailmark.store._protocol import NodeLike
 
 T = TypeVar("T")
@@ -24,10 +24,48 @@ T = TypeVar("T")
 class HttpGovernance:
     """Mixed into :class:`~trailmark.store.http.HttpStore`."""
 
-    def verify_audit(self, *, anchor: str | None = None) -> AuditReport:
-        """Whether the server's whole audit chain verifies (``store.audit.verify()``)."""
-        params = {"anchor": anchor} if anchor is not None else {}
+    reader_role: Role | None = None
+    """Always None here: the server hides what the token's role may not read (``restrict``)."""
+
+    def verify_audit(self, *, anchor: str | None = None, deep: bool = False) -> AuditReport:
+        """Whether the server's whole audit chain verifies (``store.audit.verify()``).
+
+        The size and head of the chain come back only to a caller who administers every project.
+        """
+        params: dict[str, Any] = {"anchor": anchor} if anchor is not None else {}
+        if deep:
+            params["deep"] = "true"
         return AuditReport(**self._request("GET", "/audit/verify", params=params))  # type: ignore[attr-defined]
+
+    def audit_usage(self, ref: NodeLike) -> list[Usage]:
+        """Who read a node and which executions consumed it (``store.audit.usage``)."""
+        found = self._request("GET", f"/audit/usage/{_path(ref)}")  # type: ignore[attr-defined]
+        return [_record(Usage, u, "at") for u in found]
+
+    def restrict(self, label: str, *, min_role: Role | str = Role.EDITOR) -> Restriction:
+        body = {"min_role": Role.parse(min_role).value}
+        found = self._request("PUT", f"/restrictions/{quote(label, safe='')}", json=body)  # type: ignore[attr-defined]
+        return _restriction(found)
+
+    def unrestrict(self, label: str) -> None:
+        self._request("DELETE", f"/restrictions/{quote(label, safe='')}")  # type: ignore[attr-defined]
+
+    def restrictions(self) -> list[Restriction]:
+        return [_restriction(r) for r in self._request("GET", "/restrictions")]  # type: ignore[attr-defined]
+
+    def remove_member(self, project: str, user: str) -> Member:
+        found = self._request(  # type: ignore[attr-defined]
+            "DELETE", f"/members/{quote(user, safe='')}", params={"project": project}
+        )
+        return Member(project=found["project"], user=found["user"], role=Role(found["role"]))
+
+    def disable_user(self, name: str) -> User:
+        return _record(User, self._request("POST", f"/users/{quote(name, safe='')}/disable"),  # type: ignore[attr-defined]
+                       "created_at", "disabled_at")
+
+    def revoke_tokens(self, user: str) -> list[TokenInfo]:
+        found = self._request("POST", "/tokens/revoke", json={"user": user})  # type: ignore[attr-defined]
+        return [_record(TokenInfo, t, "created_at", "expires_at", "revoked_at") for t in found]
 
     def audit_entries(
         self,
@@ -88,6 +126,11 @@ class HttpGovernance:
         return Member(project=found["project"], user=found["user"], role=Role(found["role"]))
 
 
+def _restriction(data: dict[str, Any]) -> Restriction:
+    return Restriction(project=data["project"], label=data["label"], min_role=Role(data["min_role"]),
+                       created_at=datetime.fromisoformat(data["created_at"]), created_by=data.get("created_by"))
+
+
 def _path(ref: NodeLike) -> str:
     text = ref.ref if isinstance(ref, (Artifact, Execution)) else str(ref)
     return quote(text, safe=":@/")
@@ -97,6 +140,6 @@ def _record(cls: type[T], data: dict[str, Any], *times: str) -> T:
     names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     values = {k: v for k, v in data.items() if k in names}
     for name in times:
-        if isinstance(values.get(name), str):
+        if isinstance(values.get(name), str):  # ISO text back to a datetime
             values[name] = datetime.fromisoformat(values[name])
     return cls(**values)

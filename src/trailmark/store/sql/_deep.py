@@ -38,8 +38,8 @@ def coverage(conn: Connection, report: AuditReport) -> AuditReport:
         created = getattr(loaded, "created_at", None) or getattr(loaded, "started_at", None)
         named = conn.execute(select(audit_log.c.seq).where(audit_log.c.target == loaded.ref).limit(1)).first()
         if named is None and created is not None and created > last_time:
-            return _failed(report, (report.head_seq or 0) + 1,
-                           f"the audit log ends at entry {report.head_seq}, before {loaded.ref} was written: it was cut")
+            reason = f"the audit log ends at entry {report.head_seq}, before {loaded.ref} was written: it was cut"
+            return _failed(report, (report.head_seq or 0) + 1, reason)
     return report
 
 
@@ -69,6 +69,7 @@ def deep(conn: Connection, report: AuditReport) -> AuditReport:
                 if found is None or found[1] is None:
                     continue  # not recorded by a stateful write: nothing to compare with
                 seq, recorded, action = found
+                assert recorded is not None
                 tag, _, _ = recorded.partition(":")
                 if tag not in keys:
                     continue  # made with a key not configured here

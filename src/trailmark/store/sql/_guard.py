@@ -54,10 +54,10 @@ def placeholder(node: N) -> N:
     """A node as a reader without the right sees it in lineage: its place in the graph, no content."""
     if isinstance(node, Artifact):
         return dataclasses.replace(node, name=PLACEHOLDER_NAME, uri=None, properties={}, description=None,
-                                   digest="sha256:" + "0" * 64, created_by=None)  # type: ignore[return-value]
+                                   digest="sha256:" + "0" * 64, created_by=None)
     if isinstance(node, Execution):
         return dataclasses.replace(node, name=PLACEHOLDER_NAME, params={}, environment={}, resources={},
-                                   error=None, description=None, created_by=None)  # type: ignore[return-value]
+                                   error=None, description=None, created_by=None)
     return node
 
 

@@ -29,6 +29,7 @@ from trailmark.store.sql._upsert import upsert
 _LABEL = b"trailmark-audit-digests"
 _CACHE: weakref.WeakKeyDictionary[Engine, bytes] = weakref.WeakKeyDictionary()
 _STORE_KEY = "store"
+_NAMES = ("TRAILMARK_SECRET_KEY", "TRAILMARK_SECRET_KEYS", "TRAILMARK_SECRET_KEY_ID")
 
 
 def _tag(key: bytes) -> str:
@@ -41,8 +42,7 @@ def _derive(secret: bytes) -> bytes:
 
 @lru_cache(maxsize=8)
 def _from_secrets(env: tuple[str, str, str]) -> tuple[tuple[str, bytes], dict[str, bytes]] | None:
-    keyring = Keyring.from_env(dict(zip(("TRAILMARK_SECRET_KEY", "TRAILMARK_SECRET_KEYS", "TRAILMARK_SECRET_KEY_ID"),
-                                        env)))
+    keyring = Keyring.from_env(dict(zip(_NAMES, env, strict=True)))
     if keyring is None:
         return None
     derived = {kid: _derive(key) for kid, key in keyring.keys.items()}
@@ -51,8 +51,8 @@ def _from_secrets(env: tuple[str, str, str]) -> tuple[tuple[str, bytes], dict[st
 
 
 def _env() -> tuple[str, str, str]:
-    return tuple(os.environ.get(name, "") for name in  # type: ignore[return-value]
-                 ("TRAILMARK_SECRET_KEY", "TRAILMARK_SECRET_KEYS", "TRAILMARK_SECRET_KEY_ID"))
+    key, keys, current = (os.environ.get(name, "") for name in _NAMES)
+    return key, keys, current
 
 
 def current(conn: Connection, now: datetime) -> tuple[str, bytes]:
@@ -65,6 +65,18 @@ def current(conn: Connection, now: datetime) -> tuple[str, bytes]:
         upsert(conn, audit_keys, {"id": _STORE_KEY, "key": secrets.token_hex(32), "created_at": now}, keys=["id"])
         key = bytes.fromhex(conn.execute(select(audit_keys.c.key).where(audit_keys.c.id == _STORE_KEY)).scalar_one())
     return _tag(key), key
+
+
+def signing(conn: Connection) -> bytes:
+    """A key for signing values handed out and read back (page tokens), without writing in a read.
+
+    The secret's derived key, else the store's own; a store that has written nothing yet has
+    neither, and signs with a fixed label (a forged token is then caught only as malformed).
+    """
+    found = _from_secrets(_env())
+    if found is not None:
+        return found[0][1]
+    return _store_key(conn) or _LABEL
 
 
 def known(conn: Connection) -> dict[str, bytes]:

@@ -95,11 +95,12 @@ class Protection:
         scope = self.scope
 
         def work(conn: Connection) -> Restriction:
-            row = {"project_id": scope.project_id, "label": label, "min_role": role.value, "created_at": scope.now(),
+            now = scope.now()
+            row = {"project_id": scope.project_id, "label": label, "min_role": role.value, "created_at": now,
                    "created_by": scope.actor}
             upsert(conn, restrictions, row, keys=["project_id", "label"], update=["min_role", "created_at",
                                                                                   "created_by"])
-            return Restriction(scope.project, label, role, row["created_at"], scope.actor)
+            return Restriction(scope.project, label, role, now, scope.actor)
 
         return scope.audited(work, lambda done: Change(
             "label.restrict", f"project:{scope.project}", {"label": label, "min_role": role.value}))

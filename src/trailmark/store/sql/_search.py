@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import json
 from collections.abc import Sequence
 from datetime import datetime
@@ -37,6 +38,7 @@ from trailmark.search import (
     parse_order,
     table_of,
 )
+from trailmark.store.sql import _keys
 from trailmark.store.sql._artifacts import artifact_query, to_artifact
 from trailmark.store.sql._executions import execution_query, to_execution
 from trailmark.store.sql._refs import resolve
@@ -80,7 +82,8 @@ def search(
     hide_deleted = not include_deleted and not names_field(tree, "lifecycle")
     orders = [parse_order(item) for item in (order_by or DEFAULT_ORDER)]
     fingerprint = _fingerprint(kind, filter or "", [f"{f} {'desc' if d else 'asc'}" for f, d in orders], project_id)
-    phase, after = (0, None) if page_token is None else _decode(page_token, fingerprint)
+    key = _keys.signing(conn)
+    phase, after = (0, None) if page_token is None else _decode(page_token, fingerprint, key)
 
     first = orders[0][0]
     phases = [(tree, orders)]
@@ -101,7 +104,7 @@ def search(
     token = None
     if len(found) > limit:
         last_phase, last = found[limit - 1]
-        token = _encode(fingerprint, last_phase, [v for k, v in last._mapping.items() if k.startswith("_sort")])
+        token = _encode(fingerprint, last_phase, [v for k, v in last._mapping.items() if k.startswith("_sort")], key)
     return Page(items=[convert(row) for _, row in found[:limit]], next_page_token=token)
 
 
@@ -200,14 +203,24 @@ def _fingerprint(kind: str, filter: str, orders: list[str], project_id: int) -> 
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _encode(fingerprint: str, phase: int, values: list[Any]) -> str:
+def _encode(fingerprint: str, phase: int, values: list[Any], key: bytes) -> str:
+    """The token: base64 of the position, a dot, and its HMAC under the store's key (so it cannot be forged)."""
     plain = [{"t": v.isoformat()} if isinstance(v, datetime) else v for v in values]
     data = json.dumps({"f": fingerprint, "p": phase, "k": plain}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+    body = base64.urlsafe_b64encode(data).decode().rstrip("=")
+    return f"{body}.{_signature(body, key)}"
 
 
-def _decode(token: str, fingerprint: str) -> tuple[int, list[Any]]:
+def _signature(body: str, key: bytes) -> str:
+    return hmac.new(key, b"trailmark-page:" + body.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _decode(token: str, fingerprint: str, key: bytes) -> tuple[int, list[Any]]:
     """(phase, sort values) of a token made by :func:`_encode` for this same search."""
+    body, _, signature = token.rpartition(".")
+    if not isinstance(token, str) or not hmac.compare_digest(signature, _signature(body, key)):
+        raise ValidationError(_BAD_TOKEN)
+    token = body
     try:
         data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
         found, phase, keys = data["f"], data["p"], data["k"]

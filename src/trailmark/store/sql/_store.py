@@ -63,7 +63,7 @@ from trailmark.store.sql._protected import Protection
 from trailmark.store.sql._lifecycle_store import LifecycleStore
 from trailmark.store.sql._scope import Scope
 from trailmark.store.sql._reusing import ReuseStore
-from trailmark.store.sql._tables import context_members, contexts, environments, events, projects, tags
+from trailmark.store.sql._tables import context_members, contexts, environments, events, executions, projects, tags
 from trailmark.store.sql._upsert import upsert
 
 
@@ -169,7 +169,7 @@ class SqlStore(SqlBytes, ReuseStore, LifecycleStore, LineageEventStore, Automate
         return Scope(
             project=self.project, project_id=self._project_id, actor=self.actor, clock=self.clock,
             engine=self.engine, read=self._read, write=self._write, resolve=self._resolve,
-            erase_bytes=(lambda digest: self.artifact_root().delete(digest)) if self.artifacts_url else None,
+            erase_bytes=(lambda digest: self.artifact_root.delete(digest)) if self.artifacts_url else None,
         )
 
     @property
@@ -534,6 +534,8 @@ class SqlStore(SqlBytes, ReuseStore, LifecycleStore, LineageEventStore, Automate
         self._write(work, audit=lambda target: Change("tag.set", target, {key: str(value)}))
 
     def tags(self, ref: NodeLike) -> dict[str, str]:
+        if self.reader_role is not None:
+            self.get(ref)  # a node hidden from this reader keeps its tags hidden too
         with self._read() as conn:
             _, found = self._resolve(conn, ref)
             rows = conn.execute(select(tags.c.key, tags.c.value).where(tags.c.node_id == found).order_by(tags.c.key))
@@ -549,10 +551,15 @@ class SqlStore(SqlBytes, ReuseStore, LifecycleStore, LineageEventStore, Automate
 
     def packages(self, digest: str) -> dict[str, str]:
         """The package versions of an environment, by its ``packages_digest``."""
+        used_here = select(executions.c.id).where(  # only a set this project's executions ran with
+            executions.c.environment_id == environments.c.id, executions.c.project_id == self._project_id
+        ).exists()
         with self._read() as conn:
-            found = conn.execute(select(environments.c.packages).where(environments.c.digest == digest)).scalar()
+            found = conn.execute(
+                select(environments.c.packages).where(environments.c.digest == digest, used_here)
+            ).scalar()
         if found is None:
-            raise NotFoundError(f"no environment with packages digest {digest}")
+            raise NotFoundError(f"no environment with packages digest {digest} in project {self.project!r}")
         return found
 
     # -- registry ---------------------------------------------------------------------
