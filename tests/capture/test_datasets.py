@@ -52,7 +52,9 @@ def test_dataframe_profile() -> None:
     assert [size["q25"], size["q50"], size["q75"]] == pytest.approx(frame["size"].quantile([0.25, 0.5, 0.75]).tolist())
     assert size["histogram"]["counts"] == np.histogram(frame["size"], bins=10)[0].tolist()
     assert props["stats"]["bedrooms"]["q50"] == 3.0
-    assert props["categorical"]["city"] == {"cardinality": 2, "top": [["a", 3], ["b", 2]]}
+    assert size["quantiles"] == pytest.approx(np.quantile(frame["size"], np.linspace(0, 1, 101)).tolist())
+    assert props["categorical"]["city"] == {"cardinality": 2, "top": [["a", 3], ["b", 2]],
+                                            "counts": [["a", 3], ["b", 2]], "other": 0}
     assert props["bytes"] > 0
     assert_json_plain(props)
 
@@ -141,7 +143,7 @@ def test_series_record_batch_and_nd_arrays() -> None:
 def test_top_values_never_show_a_single_record() -> None:
     frame = pd.DataFrame({"id": [f"user-{i}" for i in range(50)], "group": ["x", "y"] * 25})
     categorical = describe_dataset(frame).properties["categorical"]
-    assert categorical["id"] == {"cardinality": 50, "top": []}
+    assert categorical["id"] == {"cardinality": 50, "top": [], "counts": [], "other": 50}  # drift's counts too
     assert categorical["group"]["top"] == [["x", 25], ["y", 25]]
 
 
@@ -305,4 +307,4 @@ def test_importing_capture_imports_no_framework() -> None:
 def test_string_column_without_repeated_values_has_no_top_values() -> None:
     # pyarrow refuses select_k_unstable(k=0): a column whose values never repeat once crashed here
     properties = describe_dataset(pd.DataFrame({"id": ["a", "b", "c"], "x": [1, 2, 3]})).properties
-    assert properties["categorical"]["id"] == {"cardinality": 3, "top": []}
+    assert properties["categorical"]["id"] == {"cardinality": 3, "top": [], "counts": [], "other": 3}
