@@ -222,7 +222,8 @@ class LifecycleIn(In):
 
 
 class ReapIn(In):
-    older_than_seconds: float = Field(gt=0, description="End RUNNING executions without a heartbeat for this long.")
+    older_than_seconds: float = Field(gt=0, le=36_500 * 86_400,
+                                      description="End RUNNING executions without a heartbeat for this long.")
 
 
 class AliasIn(In):

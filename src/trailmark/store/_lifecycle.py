@@ -13,6 +13,7 @@ LIFECYCLES = (ACTIVE, DELETED)
 MAX_DESCRIPTION = 100_000  # characters
 HEARTBEAT_SECONDS = 30.0  # how often an open run says it is alive
 DEFAULT_REAP_AFTER = "10m"
+MAX_REAP_AGE = timedelta(days=36_500)  # far enough back; "now - age" must stay a date
 
 
 def description(value: object) -> str | None:
@@ -36,13 +37,13 @@ def older_than(value: object) -> timedelta:
     """How long a run may go without a heartbeat: ``"90s"``, ``"10m"``, ``"2h"``, ``"7d"`` or a timedelta."""
     from trailmark.governance import parse_duration
 
-    if isinstance(value, timedelta):
-        if value <= timedelta(0):
-            raise ValidationError(f"older_than must be more than zero, got {value}")
-        return value
-    if not isinstance(value, str):
+    if isinstance(value, str):
+        value = parse_duration(value.strip())
+    if not isinstance(value, timedelta):
         raise ValidationError(f"older_than is a duration such as '10m' or a timedelta, got {value!r}")
-    return parse_duration(value.strip())
+    if not timedelta(0) < value <= MAX_REAP_AGE:
+        raise ValidationError(f"older_than must be more than zero and at most {MAX_REAP_AGE.days} days, got {value}")
+    return value
 
 
 def reaped_error(last_seen: datetime, now: datetime) -> str:
