@@ -14,11 +14,11 @@ from trailmark.store import Store
 
 def print_governance(store: Store, node: Node) -> None:
     """For ``show``: a node's classifications with their origins, and its tombstone if purged."""
-    labels = store.classifications(node) if hasattr(store, "classifications") else []
+    labels = store.classifications(node)
     if labels:
         shown = ", ".join(c.label if c.origin == node.ref else f"{c.label} (from {c.origin})" for c in labels)
         console.print("[bold]classifications[/bold] " + shown, highlight=False)
-    stone = store.tombstone(node) if hasattr(store, "tombstone") else None
+    stone = store.tombstone(node)
     if stone is not None:
         purged = f"{when(stone.purged_at)} by {stone.purged_by}: {stone.reason}"
         console.print("[bold]purged[/bold] " + purged, highlight=False)

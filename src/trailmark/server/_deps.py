@@ -19,7 +19,6 @@ from trailmark.governance import Role
 from trailmark.server import _auth
 from trailmark.server.schemas import ERROR_RESPONSES
 from trailmark.store.sql import SqlStore
-from trailmark.store.sql._views import project_view
 
 PROJECT_HEADER = "X-Trailmark-Project"
 
@@ -53,7 +52,8 @@ def project_name(
 
 
 def _view(request: Request, project: str, actor: Actor) -> SqlStore:
-    view = project_view(request.app.state.store, project, actor=actor.name)
+    store: SqlStore = request.app.state.store
+    view = store.for_project(project, actor=actor.name)
     view.reader_role = _auth.role_in(request, project)  # labels restricted above it stay hidden (docs/security.md)
     return view
 

@@ -16,6 +16,7 @@ from trailmark._clock import Clock
 from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page
 from trailmark.lineage import Lineage
 from trailmark.store._batch import Batch
+from trailmark.store._faces import Governance, Helpers
 
 if TYPE_CHECKING:
     from trailmark.automation import Delivery, DriftReport, GateResult, HealthCheck, Protection, Webhook
@@ -28,7 +29,7 @@ NodeLike = Artifact | Execution | str | int
 
 
 @runtime_checkable
-class Store(Protocol):
+class Store(Helpers, Governance, Protocol):
     """Core operations every backend implements. Each write is committed before it returns."""
 
     project: str

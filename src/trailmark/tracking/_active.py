@@ -56,7 +56,7 @@ def run(
         >>> with run("train", type="Train", params={"max_depth": 10}) as r:
         ...     r.log_metric("rmse", 28000.0)
     """
-    return active_store().run(name, type=type, experiment=experiment, params=params, inputs=inputs, cache=cache)  # type: ignore[attr-defined]
+    return active_store().run(name, type=type, experiment=experiment, params=params, inputs=inputs, cache=cache)
 
 
 def current_run() -> Run | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from trailmark.server.routes import (
+    access,
     artifacts,
     automation,
     batch,
@@ -24,6 +25,7 @@ from trailmark.server.routes import (
 
 ROUTERS = [
     health.router,
+    access.router,
     projects.router,
     artifacts.router,
     batch.router,

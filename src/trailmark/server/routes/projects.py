@@ -11,7 +11,6 @@ from trailmark.governance import Role
 from trailmark.server import _auth
 from trailmark.server._deps import Caller, Reader, api_router
 from trailmark.server.schemas import ContextOut, ProjectOut
-from trailmark.store.sql._views import project_view
 
 router = api_router("projects")
 
@@ -24,7 +23,7 @@ def create_project(name: str, request: Request, actor: Caller):
     whether it exists or not (an administrator creates projects: `trailmark projects add`).
     """
     _auth.require(request, name, Role.VIEWER)
-    view = project_view(request.app.state.store, name, actor=actor.name, create=True)
+    view = request.app.state.store.for_project(name, actor=actor.name, create=True)
     return {"name": view.project}
 
 
@@ -32,7 +31,7 @@ def create_project(name: str, request: Request, actor: Caller):
 def get_project(name: str, request: Request, actor: Caller):
     """A project, or 404 if there is none of that name."""
     _auth.require(request, name, Role.VIEWER)
-    return {"name": project_view(request.app.state.store, name, actor=actor.name).project}
+    return {"name": request.app.state.store.for_project(name, actor=actor.name).project}
 
 
 @router.get("/contexts", response_model=list[ContextOut])

@@ -94,6 +94,5 @@ def node_detail(store: Store, ref: str) -> dict[str, Any]:
 
 
 def classifications(store: Store, node: Node) -> list[dict[str, Any]]:
-    """The labels of a node (PII, SENSITIVE...), each with its origin; none if the store keeps none."""
-    lookup = getattr(store, "classifications", None)
-    return [to_dict(item) for item in lookup(node)] if lookup is not None else []
+    """The labels of a node (PII, SENSITIVE...), each with its origin."""
+    return [to_dict(item) for item in store.classifications(node)]

@@ -24,6 +24,7 @@ from trailmark.store._base import StoreBase, distinct_nodes, node_id
 from trailmark.store._digests import artifact_digest, normalise_uri
 from trailmark.store._protocol import NodeLike
 from trailmark.store.http._automated import HttpAutomation
+from trailmark.store.http._access import HttpAccess
 from trailmark.store.http._batch import HttpBatch
 from trailmark.store.http._bytes import HttpBytes
 from trailmark.store.http._governed import HttpGovernance
@@ -37,7 +38,7 @@ TOKEN_ENV = "TRAILMARK_TOKEN"
 METRICS_PER_REQUEST = 10_000
 
 
-class HttpStore(HttpGovernance, HttpBytes, HttpLifecycle, HttpReuse, HttpLineageEvents, HttpAutomation, StoreBase):
+class HttpStore(HttpAccess, HttpGovernance, HttpBytes, HttpLifecycle, HttpReuse, HttpLineageEvents, HttpAutomation, StoreBase):
     """A store served by ``trailmark server`` at ``uri``.
 
     Args:

@@ -39,6 +39,8 @@ class Transport:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self.base_url = base_url
+        self.token = token
+        self.timeout = timeout
         self.retries = retries
         self.client = httpx.Client(
             base_url=base_url,

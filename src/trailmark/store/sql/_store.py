@@ -612,6 +612,24 @@ class SqlStore(SqlBytes, ReuseStore, LifecycleStore, LineageEventStore, Automate
             self._environment_ids.clear()  # ids cached during the batch were rolled back with it
             raise
 
+    def for_project(self, project: str, *, actor: str | None = None, create: bool = False) -> SqlStore:
+        """This store in ``project``, acting as ``actor``, on the same engine: what a server takes per request.
+
+        Raises NotFoundError for an unknown project unless ``create`` (then it is made, audited as the actor).
+        Close only the store the view came from; closing a view releases nothing.
+        """
+        from trailmark.store.sql._views import ProjectView  # _views builds on this module
+
+        name = _validate.project_name(project)
+        acting = actor or self.actor
+        if create:
+            ProjectView(self, project=self.project, project_id=self._project_id, actor=acting).add_project(name)
+        with self._read() as conn:
+            found = conn.execute(select(projects.c.id).where(projects.c.name == name)).scalar()
+        if found is None:
+            raise NotFoundError(f"no project {name!r}: connect with project={name!r} to create it")
+        return ProjectView(self, project=name, project_id=found, actor=acting)
+
     def close(self) -> None:
         """Send the webhook deliveries due now (a few seconds at most), then release the database connections."""
         self._stop_deliveries()

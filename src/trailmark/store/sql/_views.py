@@ -1,56 +1,48 @@
-"""What the server needs beyond the protocol: per-request views of one SqlStore, and tag lookups.
+"""Views of one open SqlStore for another project and actor.
 
 A server process opens one :class:`SqlStore` (one engine, one connection pool) and takes a
-cheap view of it per request, for the caller's project and actor.
+:class:`ProjectView` of it per request, for the caller's project and actor, with
+``store.for_project(project, actor=...)``.
 """
 
 from __future__ import annotations
 
-import copy
+from typing import Any
 
-from sqlalchemy import select
-
-from trailmark.entities import Node
-from trailmark.errors import NotFoundError
-from trailmark.store import _validate
-from trailmark.store.sql import _artifacts, _executions
 from trailmark.store.sql._store import SqlStore
-from trailmark.store.sql._tables import nodes, projects, tags
+
+
+class ProjectView(SqlStore):
+    """A SqlStore acting in ``project`` as ``actor``, on the database its parent opened.
+
+    It holds its own project, project id and actor; everything else (engine, clock,
+    artifact root, caches) is the parent's, read through. Closing a view closes nothing:
+    the parent owns the connections.
+    """
+
+    def __init__(self, parent: SqlStore, *, project: str, project_id: int, actor: str) -> None:
+        # Not SqlStore.__init__: the database is open and its schema checked already.
+        self._parent = parent
+        self.project = project
+        self.actor = actor
+        self._project_id = project_id
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for what the view does not hold itself: the parent's shared state.
+        if name == "_parent":
+            raise AttributeError(name)
+        return getattr(self._parent, name)
+
+    def __repr__(self) -> str:
+        return f"ProjectView({self._parent!r}, project={self.project!r}, actor={self.actor!r})"
+
+    def for_project(self, project: str, *, actor: str | None = None, create: bool = False) -> SqlStore:
+        return self._parent.for_project(project, actor=actor or self.actor, create=create)
+
+    def close(self) -> None:
+        """Nothing to release: the store the view came from owns the engine."""
 
 
 def project_view(store: SqlStore, project: str, *, actor: str, create: bool = False) -> SqlStore:
-    """``store`` seen as ``project`` and acting as ``actor``, sharing its engine.
-
-    Raises NotFoundError for an unknown project unless ``create`` (then it is made).
-    Closing a view closes the shared engine: close only the store it came from.
-    """
-    _validate.project_name(project)
-
-    if create:
-        acting = copy.copy(store)
-        acting.actor = actor
-        acting.add_project(project)  # audited, as the caller; harmless when it exists
-    with store._read() as conn:
-        project_id = conn.execute(select(projects.c.id).where(projects.c.name == project)).scalar()
-    if project_id is None:
-        raise NotFoundError(f"no project {project!r}: connect with project={project!r} to create it")
-    view = copy.copy(store)
-    view.project, view.actor, view._project_id = project, actor, project_id
-    return view
-
-
-def find_tagged(store: SqlStore, key: str, value: str) -> list[Node]:
-    """The nodes of the store's project that carry tag ``key`` = ``value``, oldest first."""
-    with store._read() as conn:
-        found = conn.execute(
-            select(tags.c.node_id, nodes.c.kind)
-            .join(nodes, nodes.c.id == tags.c.node_id)
-            .where(tags.c.key == key, tags.c.value == value)
-            .order_by(tags.c.node_id)
-        ).all()
-        loaded = [
-            _artifacts.load_artifact(conn, row.node_id) if row.kind == "artifact"
-            else _executions.load_execution(conn, row.node_id)
-            for row in found
-        ]
-    return [node for node in loaded if node.project == store.project]
+    """``store.for_project(project, actor=actor, create=create)``."""
+    return store.for_project(project, actor=actor, create=create)
