@@ -74,11 +74,10 @@ def features(properties: Mapping[str, Any]) -> Features:
     kinds = {c["name"]: _kind(str(c.get("dtype", ""))) for c in columns}
     schema_tokens = [f"n:{n.lower()}" for n in kinds] + [f"t:{n.lower()}:{k}" for n, k in kinds.items()]
     column_tokens: list[str] = []
-    missing = [_missing_rate(properties, n, rows) for n in kinds]
+    missing = {n: _missing_rate(properties, n, rows) for n in kinds}
     skews, cardinalities = [], []
     for name, kind in kinds.items():
-        rate = _missing_rate(properties, name, rows)
-        column_tokens.append(f"m:{name.lower()}:{_bucket(rate, (0.0, 0.01, 0.05, 0.2, 0.5))}")
+        column_tokens.append(f"m:{name.lower()}:{_bucket(missing[name], (0.0, 0.01, 0.05, 0.2, 0.5))}")
         stats = _section(properties, "stats").get(name)
         if kind == "numeric" and isinstance(stats, dict):
             skew = column_skew(stats)
@@ -99,8 +98,8 @@ def features(properties: Mapping[str, Any]) -> Features:
         min(math.log10(rows + 1) / 9, 1.0),
         min(math.log10(len(kinds) + 1) / 4, 1.0),
         *mix,
-        _mean(missing),
-        max(missing, default=0.0),
+        _mean(list(missing.values())),
+        max(missing.values(), default=0.0),
         _mean([math.tanh(s / 2) for s in skews]),
         _mean([min(math.log10(c + 1) / 6, 1.0) for c in cardinalities]),
         _mean([min(c / rows, 1.0) for c in cardinalities]) if rows else 0.0,

@@ -78,8 +78,11 @@ def _categorical(properties: Mapping[str, Any], name: str) -> Mapping[str, Any]:
 
 
 def _relative(a: float, b: float) -> float:
+    """|a - b| over the larger magnitude: 0 for equal figures, 1 when they cannot be compared."""
     scale = max(abs(a), abs(b))
-    return 0.0 if scale == 0 else abs(a - b) / scale if math.isfinite(scale) else 1.0
+    if scale == 0:
+        return 0.0
+    return abs(a - b) / scale if math.isfinite(scale) else 1.0
 
 
 def _names(names: list[str], most: int = 6) -> str:

@@ -32,7 +32,9 @@ def upgrade() -> None:
         sa.Column("artifact_id", _ID, autoincrement=False, nullable=False),
         sa.Column("project_id", _ID, nullable=False),
         sa.Column("vector", sa.LargeBinary(), nullable=False),
-        sa.ForeignKeyConstraint(["artifact_id"], ["artifacts.id"], name=op.f("fk_dataset_features_artifact_id_artifacts")),
+        sa.ForeignKeyConstraint(
+            ["artifact_id"], ["artifacts.id"], name=op.f("fk_dataset_features_artifact_id_artifacts")
+        ),
         sa.ForeignKeyConstraint(["project_id"], ["projects.id"], name=op.f("fk_dataset_features_project_id_projects")),
         sa.PrimaryKeyConstraint("artifact_id", name=op.f("pk_dataset_features")),
     )
