@@ -14,6 +14,7 @@ from bench.workloads._common import connected, fake_digest, result
 from trailmark import Metric
 
 BATCH = 1_000
+GRAPHS_PER_BATCH = 100
 POINTS_PER_RUN = len(_data.METRIC_KEYS) * _data.STEPS
 
 
@@ -57,6 +58,18 @@ def _measure(store: Any, backend: str, ctx: Context) -> list[Result]:
             _one_graph(store, next(counter))
         return sizes.graph_runs * 5
 
+    def steps() -> int:
+        for _ in range(sizes.graph_runs):
+            _one_step(store, next(counter))
+        return sizes.graph_runs * 5
+
+    def batched_graphs() -> int:
+        for start in range(0, sizes.graph_runs, GRAPHS_PER_BATCH):
+            with store.batch() as b:
+                for _ in range(start, min(start + GRAPHS_PER_BATCH, sizes.graph_runs)):
+                    _one_graph(b, next(counter))
+        return sizes.graph_runs * 5
+
     run_rates = rates(runs, sizes.repeats)
     return [
         result("W1", "runs", backend, "runs/s", run_rates, f"{sizes.runs:,} runs",
@@ -69,6 +82,12 @@ def _measure(store: Any, backend: str, ctx: Context) -> list[Result]:
         result("W1", "graph_writes", backend, "nodes+edges/s", rates(graphs, sizes.repeats),
                f"{sizes.graph_runs:,} runs x 5",
                note="start_execution, 2 log_artifact, link, end_execution (5 transactions)"),
+        result("W1", "graph_steps", backend, "nodes+edges/s", rates(steps, sizes.repeats),
+               f"{sizes.graph_runs:,} runs x 5",
+               note="execution, 2 artifacts logged as its outputs, 2 events, context: one log_step (1 transaction)"),
+        result("W1", "graph_batched", backend, "nodes+edges/s", rates(batched_graphs, sizes.repeats),
+               f"{sizes.graph_runs:,} runs x 5",
+               note=f"the same 5 calls on store.batch(), {GRAPHS_PER_BATCH} graphs per batch (1 transaction)"),
     ]
 
 
@@ -89,6 +108,16 @@ def _one_graph(store: Any, i: int) -> None:
     fitted = store.log_artifact("Model", f"model-{i}", f"file:///models/{i}.pkl", digest=fake_digest(f"model-{i}"))
     store.link(execution, inputs=[data], outputs=[fitted])
     store.end_execution(execution)
+
+
+def _one_step(store: Any, i: int) -> None:
+    store.log_step(
+        "Train", f"step-{i}", params=_data.PARAMS, context="bench",
+        outputs=[{"type": "Dataset", "name": f"data-{i}", "uri": f"file:///data/{i}.parquet",
+                  "digest": fake_digest(f"data-{i}")},
+                 {"type": "Model", "name": f"model-{i}", "uri": f"file:///models/{i}.pkl",
+                  "digest": fake_digest(f"model-{i}")}],
+    )
 
 
 def _model() -> Any:

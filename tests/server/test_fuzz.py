@@ -1,4 +1,4 @@
-"""Random JSON bodies, filters and references through a real server: never a 5xx, and a refused request stores nothing."""
+"""Random JSON bodies, filters and references through a real server: no 5xx, and a refused request stores nothing."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ text = st.text(st.characters(codec="utf-8"), max_size=30) | st.sampled_from(
     ["", " ", "\x00", "a b", "x@1", ":x", "/x", "dataset:x@1", "exec:1", "sha256:0", "9" * 40, "²", "\u202e"]
 )
 scalars = st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | text
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4),
-                           max_leaves=25)
+json_values = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4), max_leaves=25
+)
 
 
 def _deep(levels: int) -> object:
@@ -66,7 +67,8 @@ requests = st.one_of(
 
 filter_words = st.sampled_from(
     ["name", "type", "created", "metrics.rmse", "params.a", "properties.x.y", "not", "and", "or", "(", ")", "=", "<",
-     "LIKE", "IN", "IS NULL", "'x'", "1e308", "-9999999999999999999999", "now()", "- 3000000d", "9999-12-31T23:59:59-23:59",
+     "LIKE", "IN", "IS NULL", "'x'", "1e308", "-9999999999999999999999", "now()", "- 3000000d",
+     "9999-12-31T23:59:59-23:59",
      "derived_from('dataset:x@1')", "'\\ud800'", "\x00", "²", "'"]
 )
 filters = st.lists(filter_words, max_size=12).map(" ".join) | text

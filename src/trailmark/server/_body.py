@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from trailmark.errors import ValidationError
 from trailmark.server._errors import error_response
 from trailmark.store import _validate
 
@@ -49,7 +50,7 @@ class RequestBodyMiddleware:
         gzipped = headers.get(b"content-encoding", b"").strip().lower() == b"gzip"
         declared = headers.get(b"content-length", b"")
         if not gzipped and declared.isdigit() and int(declared) > limit:
-            await error_response(413, _validate.ValidationError.code, TooLarge(limit).detail)(scope, receive, send)
+            await error_response(413, ValidationError.code, TooLarge(limit).detail)(scope, receive, send)
             return
         if gzipped:
             scope = {**scope, "headers": [(k, v) for k, v in scope["headers"]

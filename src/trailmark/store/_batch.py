@@ -15,7 +15,6 @@ from typing import Any, Generic, Protocol, TypeVar
 from trailmark._clock import Clock
 from trailmark.entities import Artifact, Execution, Metric
 from trailmark.errors import ValidationError
-from trailmark.store import _validate
 
 T = TypeVar("T")
 
@@ -254,8 +253,8 @@ def log_step(
         b.link(execution, inputs=list(inputs), outputs=made)
         if metrics:
             b.log_metrics(execution, metrics)
-        ended = b.end_execution(execution, status=status, error=error)
-    return resolved(ended)  # type: ignore[no-any-return]
+        ended: Pending[Execution] = b.end_execution(execution, status=status, error=error)
+    return ended.value
 
 
 _OUTPUT_KEYS = {"type", "name", "uri", "digest", "properties"}
@@ -267,7 +266,8 @@ def _output(batch: Batch, output: Mapping[str, Any] | BatchNode) -> BatchNode:
     unknown = set(output) - _OUTPUT_KEYS
     if unknown or "type" not in output or "name" not in output:
         raise ValidationError(
-            f"an output to log is a mapping with type, name and optionally uri, digest, properties; got {dict(output)!r}"
+            "an output to log is a mapping with type, name and optionally uri, digest, properties; "
+            f"got {dict(output)!r}"
         )
     return batch.log_artifact(
         output["type"], output["name"], output.get("uri"), digest=output.get("digest"),

@@ -7,12 +7,12 @@ request-body limits can be changed (see docs/limits.md) through :data:`LIMITS`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence, Sized
-import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any

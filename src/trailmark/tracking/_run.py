@@ -117,7 +117,7 @@ class Run:
             self._write_pending(b, points)
             ended = b.end_execution(self.execution, status="FAILED" if exc is not None else "COMPLETE", error=error,
                                     resources=self._meter.read())
-        self._execution = resolved(ended)
+        self._execution = ended.value
 
     def _write_pending(self, batch: Batch, points: Sequence[Metric] = ()) -> None:
         with self._lock:

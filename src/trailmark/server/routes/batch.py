@@ -104,7 +104,7 @@ class BatchOut(_Out):
 
 
 @router.post("/batch", response_model=BatchOut)
-def batch(body: BatchIn, store: Writer):
+def batch(body: BatchIn, store: Writer) -> dict[str, Any]:
     """Run the operations in order, in one transaction; the first failure refuses them all."""
     results: list[Artifact | Execution | None] = []
     now = store.clock.now()

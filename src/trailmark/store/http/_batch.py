@@ -96,7 +96,8 @@ class HttpBatch(Helpers):
         self._add({
             "op": "link", "execution": self._node(execution), "inputs": [self._node(n) for n in ins],
             "outputs": [self._node(n) for n in outs],
-            "roles": [{"artifact": self._node(role_key(k)), "role": _validate.role(v)} for k, v in (roles or {}).items()],
+            "roles": [{"artifact": self._node(role_key(k)), "role": _validate.role(v)}
+                      for k, v in (roles or {}).items()],
         })
 
     def log_metric_points(self, execution: BatchNode, points: Sequence[Metric]) -> None:
