@@ -37,6 +37,7 @@ from trailmark.errors import (
 from trailmark.governance import Sensitive
 from trailmark.lineage import Lineage
 from trailmark.store import Store
+import trailmark._wiring  # noqa: F401  # attaches store.run, .models, .audit, .compare
 from trailmark.tracking import Run, active_store, autolog, connect, evaluate, load_model, run, step, validate
 
 __version__ = "0.1.0"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from trailmark.automation._helpers import AutomationHelpers
 from trailmark.entities import Artifact, Context, Execution, Metric
-from trailmark.store import _batch, _validate
+from trailmark.store import _attach, _batch, _validate
 
 if TYPE_CHECKING:
     from trailmark.audit import Audit
@@ -59,28 +59,22 @@ class StoreBase(AutomationHelpers):
         ``inputs`` are logged as the run starts; with ``cache=True`` they, the params, the type,
         the name and the enclosing code form a cache key (see docs/reuse.md, ``run.cached``).
         """
-        from trailmark.tracking import Run
-
-        if inputs or cache:
-            from trailmark.tracking._cached_run import CachedRun
-
-            return CachedRun(self, name, type=type, experiment=experiment, params=params,  # type: ignore[arg-type]
-                             inputs=inputs, cache=cache)
-        return Run(self, name, type=type, experiment=experiment, params=params)  # type: ignore[arg-type]
+        made: Run = _attach.build(
+            "run", self, name, type=type, experiment=experiment, params=params, inputs=inputs, cache=cache
+        )
+        return made
 
     @property
     def models(self) -> ModelRegistry:
         """The model registry: versions, aliases, deployments."""
-        from trailmark.registry import ModelRegistry
-
-        return ModelRegistry(self)  # type: ignore[arg-type]
+        registry: ModelRegistry = _attach.build("models", self)
+        return registry
 
     @property
     def audit(self) -> Audit:
         """The audit log: ``store.audit.verify()``, ``store.audit.log(target=..., actor=..., since=...)``."""
-        from trailmark.audit import Audit
-
-        return Audit(self)
+        log: Audit = _attach.build("audit", self)
+        return log
 
     def log_step(
         self,
@@ -106,9 +100,8 @@ class StoreBase(AutomationHelpers):
 
     def compare(self, *refs: NodeLike) -> Comparison:
         """Executions (or artifacts) side by side, with their differences marked."""
-        from trailmark.compare import compare
-
-        return compare(self, refs)  # type: ignore[arg-type]
+        comparison: Comparison = _attach.build("compare", self, refs)
+        return comparison
 
     def experiments(self) -> list[Context]:
         """The experiments of this project: its contexts of type Experiment, oldest first."""
