@@ -39,8 +39,9 @@ def test_metrics_count_requests_and_show_the_store(own_server, receiver):
         wait_for(lambda: receiver.events("run.completed"))
         with pytest.raises(tm.NotFoundError):
             store.get("exec:999")
-    wait_for(lambda: "delivered" in httpx.get(url + "/metrics").text)
-    response = httpx.get(url + "/metrics")
+    delivered = 'trailmark_webhook_deliveries{state="delivered"} 1.0'
+    assert wait_for(lambda: delivered in httpx.get(url + "/metrics", timeout=30).text)  # recorded after the send
+    response = httpx.get(url + "/metrics", timeout=30)
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
     text = response.text
     assert 'trailmark_http_requests_total{method="POST",route="/api/v1/executions",status="200"} 2.0' in text
@@ -69,7 +70,7 @@ def test_metrics_show_the_latest_drift_per_column(own_server):
         store.end_execution(run)
         store.models.deploy(model.ref, endpoint="https://x.invalid")
         store.monitor("deployment:m", frame + 100)
-    text = httpx.get(url + "/metrics").text
+    text = httpx.get(url + "/metrics", timeout=30).text
     line = next(x for x in text.splitlines() if x.startswith("trailmark_drift_statistic{") and 'test="psi"' in x)
     assert 'deployment="m"' in line and 'column="size"' in line and float(line.rsplit(" ", 1)[1]) > 1
     assert 'trailmark_drift_threshold{column="size",deployment="m",project="default",test="psi"} 0.2' in text
