@@ -21,7 +21,8 @@ def server(tmp_path) -> Iterator[tuple[TestClient, dict[str, str]]]:
     uri = f"sqlite:///{tmp_path / 't.db'}"
     with tm.connect(uri, project="vision") as store:
         store.add_project("other")
-        for user, project, role in (("ana", "vision", "admin"), ("vic", "vision", "viewer"), ("olga", "other", "admin")):
+        members = (("ana", "vision", "admin"), ("vic", "vision", "viewer"), ("olga", "other", "admin"))
+        for user, project, role in members:
             store.add_user(user)
             store.add_member(project, user, role)
         tokens = {user: store.create_token(user).token for user in ("ana", "vic", "olga")}

@@ -1,4 +1,4 @@
-"""The Store protocol is the whole contract: every public member of each backend is on it, and each backend has all of it.
+"""The Store protocol is the whole contract: every public member of a backend is on it, and both backends have it all.
 
 A method added to SqlStore or HttpStore without the protocol (or the other backend) fails
 here, so callers never need ``hasattr`` or ``# type: ignore`` to reach it.
@@ -62,7 +62,8 @@ def test_every_public_member_is_on_the_protocol_and_on_both_backends(name):
 def test_backends_take_the_protocols_parameters(name):
     expected = _parameters(getattr(Store, name))
     for backend, cls in BACKENDS.items():
-        assert _parameters(getattr(cls, name)) == expected, f"{backend}.{name} and Store.{name} take different arguments"
+        found = _parameters(getattr(cls, name))
+        assert found == expected, f"{backend}.{name} and Store.{name} take different arguments"
 
 
 def _parameters(member: object) -> list[tuple[str, object]] | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote
 
 from trailmark._clock import Clock
@@ -92,11 +92,9 @@ class HttpAccess:
             raise ValidationError("over HTTP the token says who acts: connect with that user's token instead of actor=")
         if not create:
             self._transport.request("GET", f"/projects/{quote(project, safe='')}")
-        opened: HttpStore = type(self)(  # type: ignore[call-arg]  # the mixin's host is HttpStore
-            self._transport.base_url, project=project, token=self._transport.token,
-            timeout=self._transport.timeout, clock=self.clock,
-        )
-        return opened
+        host = cast("type[HttpStore]", type(self))  # the class this is mixed into
+        return host(self._transport.base_url, project=project, token=self._transport.token,
+                    timeout=self._transport.timeout, clock=self.clock)
 
 
 def _record(cls: type[T], data: dict[str, Any]) -> T:
