@@ -36,6 +36,7 @@ from trailmark.governance import (
 from trailmark.governance import Keyring
 from trailmark.governance._sensitive import seal
 from trailmark.lineage import Lineage
+from trailmark.reuse import Similar
 from trailmark.store import _validate
 from trailmark.store._base import StoreBase, distinct_nodes, node_id
 from trailmark.store._batch import Batch, DirectBatch
@@ -62,7 +63,7 @@ from trailmark.store.sql._lineage_events import LineageEventStore
 from trailmark.store.sql._protected import Protection
 from trailmark.store.sql._lifecycle_store import LifecycleStore
 from trailmark.store.sql._scope import Scope
-from trailmark.store.sql._reusing import ReuseStore
+from trailmark.store.sql._reusing import Reuse
 from trailmark.store.sql._tables import context_members, contexts, environments, events, executions, projects, tags
 from trailmark.store.sql._upsert import upsert
 
@@ -76,7 +77,7 @@ def local_user() -> str:
         return "unknown"
 
 
-class SqlStore(SqlBytes, ReuseStore, LifecycleStore, LineageEventStore, AutomatedStore, StoreBase):
+class SqlStore(SqlBytes, LifecycleStore, LineageEventStore, AutomatedStore, StoreBase):
     """A store in a SQLite file or a PostgreSQL database.
 
     Example:
@@ -187,6 +188,43 @@ class SqlStore(SqlBytes, ReuseStore, LifecycleStore, LineageEventStore, Automate
     @property
     def _protection(self) -> Protection:
         return Protection(self._scope())
+
+    # -- reuse: a composed piece handed this store's scope and guard (see _reusing.py, docs/reuse.md) --
+
+    @property
+    def _reuse(self) -> Reuse:
+        return Reuse(self._scope(), self._guard)
+
+    def find_reusable(
+        self,
+        type: str,
+        name: str | None = None,
+        *,
+        params: Mapping[str, Any] | None = None,
+        inputs: Sequence[NodeLike] | None = None,
+        limit: int = 20,
+    ) -> list[Execution]:
+        return self._reuse.find_reusable(type, name, params=params, inputs=inputs, limit=limit)
+
+    def similar(self, ref: NodeLike, *, limit: int = 5) -> list[Similar]:
+        return self._reuse.similar(ref, limit=limit)
+
+    def cached_execution(self, key: str) -> Execution | None:
+        return self._reuse.cached_execution(key)
+
+    def set_cache_key(self, execution: NodeLike, key: str) -> None:
+        self._reuse.set_cache_key(execution, key)
+
+    def record_cache_hit(
+        self,
+        original: NodeLike,
+        *,
+        key: str,
+        inputs: Sequence[NodeLike] = (),
+        parent: NodeLike | None = None,
+        environment: Mapping[str, Any] | None = None,
+    ) -> Execution:
+        return self._reuse.record_cache_hit(original, key=key, inputs=inputs, parent=parent, environment=environment)
 
     def _ref_of(self, conn: Connection, node: int) -> str:
         return _lineage.load_nodes(conn, [node])[node].ref
