@@ -220,3 +220,18 @@ def test_a_native_run_round_trips_into_a_fresh_store(store, tmp_path):
         assert child.type == "Train" and child.status == "COMPLETE" and child.parent_id is not None
         assert [(a.name, a.uri) for a in copy.lineage(child, direction="upstream").artifacts()] == [
             ("raw.csv", "s3://bucket/raw.csv")]
+
+
+def test_reap_ends_runs_that_went_silent_not_old_events_replayed(store_uri):
+    clock = tm.ManualClock()
+    with tm.connect(store_uri, clock=clock) as store:
+        parent = {"parent": _facet(run={"runId": _run_id()}, job={"namespace": "airflow", "name": "dag"})}
+        task = store.ingest_openlineage(_event("START", _run_id(), time="2020-01-01T00:00:00Z", run_facets=parent))
+        clock.advance("5m")
+        assert store.reap(older_than="10m") == []
+        live = store.ingest_openlineage(_event("RUNNING", task.execution.params["openlineage.runId"]))
+        clock.advance("8m")
+        reaped = store.reap(older_than="10m")
+        assert [e.id for e in reaped] == [task.execution.parent_id]  # the DAG run never reported itself
+        clock.advance("3m")
+        assert [e.id for e in store.reap(older_than="10m")] == [live.execution.id]

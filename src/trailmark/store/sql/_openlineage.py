@@ -133,6 +133,8 @@ def find_or_start(conn: Connection, scope: Scope, run_id: str, job: Mapping[str,
         params_={RUN_TAG: run_id, "openlineage.namespace": namespace, "openlineage.job": name},
         environment={}, environment_id=None, actor=scope.actor, now=scope.at,
     )
+    # started at the event's time, but alive as of now (an old event replayed is not an abandoned run)
+    conn.execute(executions.update().where(executions.c.id == execution_id).values(heartbeat_at=scope.now))
     conn.execute(openlineage_runs.insert().values(
         project_id=scope.project_id, run_id=run_id, execution_id=execution_id, namespace=namespace, job=name))
     conn.execute(tags.insert().values(node_id=execution_id, key=RUN_TAG, value=run_id))

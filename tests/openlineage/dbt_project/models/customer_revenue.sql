@@ -1,0 +1,1 @@
+select customer_id, sum(amount) as revenue from {{ ref('orders') }} group by customer_id
