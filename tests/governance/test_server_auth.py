@@ -23,16 +23,28 @@ ADMIN_ROUTES = {
     ("post", "/api/v1/reveal/{ref}"),
     ("post", "/api/v1/purge/{ref}"),
     ("put", "/api/v1/members/{user}"),
+    ("delete", "/api/v1/members/{user}"),
+    ("put", "/api/v1/restrictions/{label}"),
+    ("delete", "/api/v1/restrictions/{label}"),
+    # webhooks and alias protections are set up by project admins (DESIGN, automation)
+    ("post", "/api/v1/webhooks"),
+    ("get", "/api/v1/webhooks"),
+    ("delete", "/api/v1/webhooks/{hook_id}"),
+    ("get", "/api/v1/webhooks/{hook_id}/deliveries"),
+    ("post", "/api/v1/webhooks/deliver"),
+    ("post", "/api/v1/protections"),
 }
 OPEN_ROUTES = {("get", "/healthz")}
 # Server-wide routes (users, tokens, the caller's projects) have rules of their own: tests/server/test_access.py.
 SERVER_ROUTES = {("get", "/api/v1/users"), ("post", "/api/v1/users"), ("get", "/api/v1/tokens"),
                  ("post", "/api/v1/tokens"), ("post", "/api/v1/tokens/{token_id}/revoke"), ("get", "/api/v1/projects"),
-                 ("get", "/api/v1/auth"), ("post", "/api/v1/auth/principal")}
+                 ("get", "/api/v1/auth"), ("post", "/api/v1/auth/principal"),
+                 # disabling a user, revoking a user's tokens: tests/governance/test_withdraw.py
+                 ("post", "/api/v1/users/{name}/disable"), ("post", "/api/v1/tokens/revoke")}
 # Connecting to a project (PUT) only opens it: any member may; creating one is for the CLI.
-VIEWER_ROUTES = {("put", "/api/v1/projects/{name}")}
-PARAMS = {"ref": "dataset:raw@1", "name": "vision", "type": "Dataset", "digest": digest(1)[7:], "user": "vic",
-          "namespace": "vision"}
+VIEWER_ROUTES = {("put", "/api/v1/projects/{name}"), ("post", "/api/v1/reuse/find")}
+PARAMS = {"label": "PII", "ref": "dataset:raw@1", "name": "vision", "type": "Dataset", "digest": digest(1)[7:],
+          "user": "vic", "namespace": "vision", "key": "k1", "hook_id": "1", "token_id": "x"}
 RANK = {"viewer": 0, "editor": 1, "admin": 2}
 
 
@@ -80,7 +92,8 @@ def _routes(client: TestClient) -> list[tuple[str, str]]:
 
 
 def _call(client: TestClient, method: str, path: str, token: str | None):
-    url = re.sub(r"\{(\w+)\}", lambda m: PARAMS[m.group(1)], path)
+    params = {**PARAMS, "user": "rex"} if method == "delete" else PARAMS  # removing a member: not one the test uses
+    url = re.sub(r"\{(\w+)\}", lambda m: params[m.group(1)], path)
     headers = {"X-Trailmark-Project": "vision"}
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"

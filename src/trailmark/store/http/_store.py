@@ -8,6 +8,7 @@ cannot read them.
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -69,6 +70,7 @@ class HttpStore(HttpAccess, HttpGovernance, HttpBytes, HttpLifecycle, HttpReuse,
         self.clock: Clock = clock or SYSTEM_CLOCK
         token = token if token is not None else os.environ.get(TOKEN_ENV)
         self._transport = Transport(self.uri, project=self.project, token=token, timeout=timeout)
+        weakref.finalize(self, self._transport.close)  # a store dropped without close() still lets its sockets go
         try:
             self._request("PUT", f"/projects/{quote(self.project, safe='')}")
         except BaseException:  # a refused token or project: leave no connection open behind
