@@ -83,7 +83,8 @@ class Comparison:
         lines = [["*" if row.differs else "", f"{row.section}.{row.key}", *map(_show, row.values), row.note]
                  for row in self.rows]
         widths = [max(len(cells[i]) for cells in [header, *lines]) for i in range(len(header))]
-        text = ["  ".join(cell.ljust(w) for cell, w in zip(cells, widths)).rstrip() for cells in [header, *lines]]
+        text = ["  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=True)).rstrip()
+                for cells in [header, *lines]]
         return "\n".join([*text, f"({len(self.differences)} of {len(self.rows)} rows differ, marked *)"])
 
     __repr__ = __str__
@@ -130,7 +131,7 @@ def compare(store: Store, refs: Sequence[NodeLike]) -> Comparison:
 def _executions(store: Store, runs: list[Execution]) -> Iterable[Row]:
     yield from _side_by_side("run", [{"type": r.type, "name": r.name, "status": r.status.value} for r in runs])
     yield from _side_by_side("params", [r.params for r in runs])
-    yield from _side_by_side("metrics", [store.latest_metrics(r) for r in runs], numeric=True)  # type: ignore[attr-defined]
+    yield from _side_by_side("metrics", [store.latest_metrics(r) for r in runs], numeric=True)
     yield from _side_by_side("inputs", [_inputs(store, r) for r in runs])
     yield from _side_by_side("code", [_flat({"git": r.environment["git"]}) if r.environment.get("git") else {}
                                       for r in runs])
@@ -173,7 +174,7 @@ def _artifacts(store: Store, items: list[Artifact]) -> Iterable[Row]:
     producers = [_producer(store, a) for a in items]
     if any(producers):  # a model's params and metrics are those of the run that made it
         yield from _side_by_side("params", [p.params if p else {} for p in producers])
-        yield from _side_by_side("metrics", [store.latest_metrics(p) if p else {} for p in producers],  # type: ignore[attr-defined]
+        yield from _side_by_side("metrics", [store.latest_metrics(p) if p else {} for p in producers],
                                  numeric=True)
     props = [a.properties for a in items]
     if any("rows" in p for p in props):
@@ -186,7 +187,7 @@ def _artifacts(store: Store, items: list[Artifact]) -> Iterable[Row]:
     if any("missing" in p for p in props):
         # capture keeps only non-zero counts: a column it profiled and left out had none missing
         missing = [{**{c: 0 for c in schema}, **(p.get("missing") or {})} if "missing" in p else {}
-                   for p, schema in zip(props, schemas)]
+                   for p, schema in zip(props, schemas, strict=True)]
         yield from _side_by_side("missing", missing, numeric=True)
     yield from _side_by_side("properties", [_flat({k: v for k, v in p.items() if k not in CAPTURE_KEYS})
                                             for p in props])
@@ -204,7 +205,7 @@ def _schema(properties: dict[str, Any]) -> dict[str, str]:
     schema = properties.get("schema")
     if not isinstance(schema, list):
         return {}
-    return {c["name"]: c.get("dtype") for c in schema if isinstance(c, dict) and "name" in c}
+    return {c["name"]: str(c.get("dtype")) for c in schema if isinstance(c, dict) and "name" in c}
 
 
 def _columns(schemas: list[dict[str, str]]) -> Iterable[Row]:

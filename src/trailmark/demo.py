@@ -77,8 +77,8 @@ def run_demo(store: Store, data_dir: Path) -> Artifact:
     assert best is not None
     model = best[1]
 
-    store.models.set_alias(MODEL_NAME, "production", version=model.version)  # type: ignore[attr-defined]
-    return store.models.deploy(  # type: ignore[attr-defined]
+    store.models.set_alias(MODEL_NAME, "production", version=model.version)
+    return store.models.deploy(
         f"model:{MODEL_NAME}@production", endpoint="http://127.0.0.1:8080/predict", health="healthy"
     )
 

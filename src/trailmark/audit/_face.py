@@ -10,7 +10,7 @@ from trailmark.audit._verify import AuditReport
 from trailmark.governance import Usage, since_time
 
 if TYPE_CHECKING:
-    from trailmark.store import NodeLike
+    from trailmark.store import NodeLike, Store
 
 
 class Audit:
@@ -22,7 +22,7 @@ class Audit:
         >>> store.audit.log(target="dataset:housing-raw@1")
     """
 
-    def __init__(self, store: object) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     def verify(self, *, anchor: str | None = None, deep: bool = False) -> AuditReport:
@@ -33,7 +33,7 @@ class Audit:
         newest data, fails too. ``deep`` also re-hashes every artifact and execution against
         the state its latest audited write recorded, naming a row changed outside the API.
         """
-        return self.store.verify_audit(anchor=anchor, deep=deep)  # type: ignore[attr-defined]
+        return self.store.verify_audit(anchor=anchor, deep=deep)
 
     def usage(self, ref: NodeLike) -> list[Usage]:
         """Who read ``ref`` (``read``) and which executions consumed it (``consumed``), and when, oldest first.
@@ -42,7 +42,7 @@ class Audit:
             >>> store.audit.usage("dataset:customers@1")
             [Usage(actor='vera', at=..., action='read', execution=None, name=None), ...]
         """
-        return self.store.audit_usage(ref)  # type: ignore[attr-defined, no-any-return]
+        return self.store.audit_usage(ref)
 
     def log(
         self,
@@ -58,6 +58,6 @@ class Audit:
         ``since`` is a datetime, an ISO date, or a duration back from now such as ``"7d"``.
         """
         when = since_time(since) if since is not None else None
-        return self.store.audit_entries(  # type: ignore[attr-defined]
+        return self.store.audit_entries(
             target=target, actor=actor, since=when, project=project, limit=limit
         )

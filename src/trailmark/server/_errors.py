@@ -7,6 +7,7 @@ query that does not fit the schema is 400 ``invalid``; an unknown route is 404.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -24,7 +25,9 @@ DETAILS = ("line", "column", "candidates")
 _MAX_PROBLEMS = 5
 
 
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None, **details: Any):
+def error_response(
+    status: int, code: str, message: str, headers: Mapping[str, str] | None = None, **details: Any
+) -> JSONResponse:
     body = {"code": code, "message": message, **{k: v for k, v in details.items() if v is not None}}
     return JSONResponse({"error": body}, status_code=status, headers=headers)
 

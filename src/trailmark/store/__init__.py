@@ -13,7 +13,8 @@ from trailmark.store._protocol import NodeLike, Store
 def open_store(uri: str | None = None, *, project: str = DEFAULT_PROJECT, **options: Any) -> Store:
     """Open the store ``uri`` names (``$TRAILMARK_URI`` or ``sqlite:///trailmark.db`` if None)."""
     resolved = resolve_uri(uri)
-    return backend_for(resolved)(resolved, project=project, **options)
+    store: Store = backend_for(resolved)(resolved, project=project, **options)
+    return store
 
 
 __all__ = ["Batch", "NodeLike", "Pending", "Store", "open_store"]

@@ -151,7 +151,7 @@ def _unpatch_all() -> None:
         if previous is None:
             del BaseEstimator.__init_subclass__
         else:
-            BaseEstimator.__init_subclass__ = previous  # type: ignore[method-assign]
+            BaseEstimator.__init_subclass__ = previous
 
 
 def _install_hook(base: type) -> None:
@@ -161,11 +161,11 @@ def _install_hook(base: type) -> None:
     previous = base.__dict__.get("__init_subclass__")
     _hook["previous"] = previous
 
-    def __init_subclass__(cls: type, **kwargs: Any) -> None:
+    def __init_subclass__(cls: type, /, **kwargs: Any) -> None:
         if previous is not None:
             previous.__get__(None, cls)(**kwargs)
         else:
-            super(base, cls).__init_subclass__(**kwargs)  # type: ignore[arg-type,misc]
+            super(base, cls).__init_subclass__(**kwargs)  # type: ignore[arg-type]  # base is known only at run time
         with _lock:
             if _settings is not None:
                 _patch(cls)
@@ -204,12 +204,14 @@ def _in_worker_thread() -> bool:
 # -- logging around one fit -------------------------------------------------------------
 
 
-def _logged_fit(fit: Any, estimator: Any, args: tuple, kwargs: dict, settings: _Settings) -> Any:
+def _logged_fit(
+    fit: Any, estimator: Any, args: tuple[Any, ...], kwargs: dict[str, Any], settings: _Settings
+) -> Any:
     run = current_run()
     if run is not None:
         return _fit_in_run(run, fit, estimator, args, kwargs, settings)
     try:
-        own = active_store().run(f"fit-{type(estimator).__name__}", type="Train")  # type: ignore[attr-defined]
+        own = active_store().run(f"fit-{type(estimator).__name__}", type="Train")
         own.__enter__()
     except Exception:  # no store must not mean no fit
         _logger.warning("autolog: could not start a run for %s.fit; fitting without logging",
@@ -231,7 +233,9 @@ def _close(run: Any, exc: BaseException | None) -> None:
         _logger.warning("autolog: could not end run %r", run.name, exc_info=True)
 
 
-def _fit_in_run(run: Any, fit: Any, estimator: Any, args: tuple, kwargs: dict, settings: _Settings) -> Any:
+def _fit_in_run(
+    run: Any, fit: Any, estimator: Any, args: tuple[Any, ...], kwargs: dict[str, Any], settings: _Settings
+) -> Any:
     name = type(estimator).__name__
     if run not in settings.logged.runs:
         settings.logged.runs.append(run)
@@ -260,7 +264,7 @@ def _safely(what: str, action: Any, *args: Any) -> None:
         _logger.warning("autolog: could not %s; the fit itself is unaffected", what, exc_info=True)
 
 
-def _arguments(fit: Any, estimator: Any, args: tuple, kwargs: dict) -> tuple[Any, Any]:
+def _arguments(fit: Any, estimator: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any]:
     try:
         bound = inspect.signature(fit).bind_partial(estimator, *args, **kwargs).arguments
     except TypeError:
