@@ -50,4 +50,4 @@ def no_key(monkeypatch) -> None:
 
 
 def digest(n: int) -> str:
-    return "sha256:%064x" % n
+    return f"sha256:{n:064x}"

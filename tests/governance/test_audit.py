@@ -44,7 +44,7 @@ def test_every_write_appends_one_entry(sql_store):
     assert {e.actor for e in entries} == {sql_store.actor}
     assert [e.seq for e in entries] == list(range(1, 11))
     assert entries[0].prev_hash == GENESIS
-    assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:]))
+    assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:], strict=False))
     assert sql_store.audit.verify() == AuditReport(ok=True, checked=10, head_seq=10, head_hash=entries[-1].hash)
 
 

@@ -108,7 +108,8 @@ def test_server_with_auth_required_asks_for_a_token_before_any_user_exists(cli, 
     env = {k: v for k, v in os.environ.items() if k not in ("TRAILMARK_URI", "TRAILMARK_AUTH")}
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "trailmark", "server", "--uri", store_uri, "--port", str(port), "--auth", "required"],
+            [sys.executable, "-m", "trailmark", "server", "--uri", store_uri, "--port", str(port),
+             "--auth", "required"],
             cwd=cli.cwd, env=env, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )
     try:
