@@ -11,6 +11,9 @@ from trailmark.entities import Artifact, Context, Execution, Metric
 from trailmark.store import _attach, _batch, _validate
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from trailmark._clock import Clock
     from trailmark.audit import Audit
     from trailmark.compare import Comparison
     from trailmark.registry import ModelRegistry
@@ -20,6 +23,19 @@ if TYPE_CHECKING:
 
 class StoreBase(AutomationHelpers):
     """Mixin of conveniences; a backend provides the core of :class:`~trailmark.store.Store`."""
+
+    clock: Clock
+    if TYPE_CHECKING:  # the core these helpers are built on; each backend defines it
+
+        def log_metric_points(self, execution: NodeLike, points: Sequence[Metric]) -> None: ...
+
+        def log_params(self, execution: NodeLike, params: Mapping[str, Any]) -> None: ...
+
+        def metrics(self, execution: NodeLike, *, key: str | None = None) -> list[Metric]: ...
+
+        def contexts(self, *, type: str | None = None) -> list[Context]: ...
+
+        def close(self) -> None: ...
 
     def log_metric(
         self, execution: NodeLike, key: str, value: float, *, step: int = 0, timestamp: datetime | None = None
@@ -38,11 +54,11 @@ class StoreBase(AutomationHelpers):
         """Log several metrics at one step in one write."""
         when = timestamp or self.clock.now()
         points = [Metric(key, value, step, when) for key, value in values.items()]  # checked by log_metric_points
-        self.log_metric_points(execution, points)  # type: ignore[attr-defined]
+        self.log_metric_points(execution, points)
 
     def log_param(self, execution: NodeLike, key: str, value: Any) -> None:
         """Add one parameter to a running execution."""
-        self.log_params(execution, {key: value})  # type: ignore[attr-defined]
+        self.log_params(execution, {key: value})
 
     def run(
         self,
@@ -105,21 +121,21 @@ class StoreBase(AutomationHelpers):
 
     def experiments(self) -> list[Context]:
         """The experiments of this project: its contexts of type Experiment, oldest first."""
-        return self.contexts(type="Experiment")  # type: ignore[attr-defined,no-any-return]
+        return self.contexts(type="Experiment")
 
     def latest_metrics(self, execution: NodeLike) -> dict[str, float]:
         """The value at the latest step of each metric of an execution."""
         latest: dict[str, Metric] = {}
-        for point in self.metrics(execution):  # type: ignore[attr-defined]
+        for point in self.metrics(execution):
             if point.key not in latest or point.step >= latest[point.key].step:
                 latest[point.key] = point
         return {key: point.value for key, point in latest.items()}
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.close()  # type: ignore[attr-defined]
+        self.close()
 
 
 def node_id(node: NodeLike) -> int | None:
