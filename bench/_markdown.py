@@ -35,7 +35,9 @@ call (`log_metric_points`; MLflow's `log_batch`, whose limit is 1,000). *graph_w
 graph of a run (an execution with 10 params, an input and an output artifact, 2 events, an
 experiment context), counted as 5 nodes+edges: ML Metadata writes it with one
 `put_execution`; Trailmark with `start_execution`, 2 `log_artifact`, `link` and
-`end_execution`.""",
+`end_execution`. *graph_steps*: the same count with one `store.log_step` per graph (one
+transaction: the execution, its 2 outputs logged, 2 events, the context). *graph_batched*: the
+five calls of *graph_writes* on `store.batch()`, 100 graphs per batch (one transaction each).""",
     "W2": """\
 Each row has 5 params (`model` one of rf, gbm, linear, svm) and metrics `rmse` and `mae`; a
 quarter are rf and half have rmse < 0.5, so an eighth match and the query returns the 100
