@@ -103,8 +103,8 @@ def seal(data: Any, what: str, keyring: Keyring | None = None) -> tuple[Any, Any
             pairs = {k: walk(v) for k, v in value.items()}
             return {k: p[0] for k, p in pairs.items()}, {k: p[1] for k, p in pairs.items()}
         if isinstance(value, (list, tuple)):
-            pairs = [walk(v) for v in value]
-            return [p[0] for p in pairs], [p[1] for p in pairs]
+            items = [walk(v) for v in value]
+            return [p[0] for p in items], [p[1] for p in items]
         return value, value
 
     return walk(data)

@@ -42,14 +42,14 @@ def user_id(conn: Connection, name: str) -> int:
     found = conn.execute(select(users.c.id).where(users.c.name == name)).scalar()
     if found is None:
         raise NotFoundError(f"no user {name!r}: add it with `trailmark users add {name}`")
-    return found
+    return int(found)
 
 
 def project_id(conn: Connection, name: str) -> int:
     found = conn.execute(select(projects.c.id).where(projects.c.name == name)).scalar()
     if found is None:
         raise NotFoundError(f"no project {name!r}: add it with `trailmark projects add {name}`")
-    return found
+    return int(found)
 
 
 def add_project(conn: Connection, name: str, *, now: datetime) -> bool:

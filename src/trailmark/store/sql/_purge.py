@@ -98,10 +98,10 @@ def tombstone(conn: Connection, node_id: int) -> Tombstone | None:
 
 def _tombstone(conn: Connection, node_id: int, purged_by: str, purged_at: datetime, reason: str) -> Tombstone:
     node = load_nodes(conn, [node_id])[node_id]
-    is_artifact = isinstance(node, Artifact)
+    artifact = node if isinstance(node, Artifact) else None
     return Tombstone(
-        ref=node.ref, type=node.type, name=node.name, version=node.version if is_artifact else None,
-        digest=node.digest if is_artifact else None, purged_by=purged_by, purged_at=purged_at, reason=reason,
+        ref=node.ref, type=node.type, name=node.name, version=artifact.version if artifact else None,
+        digest=artifact.digest if artifact else None, purged_by=purged_by, purged_at=purged_at, reason=reason,
     )
 
 
