@@ -48,6 +48,13 @@ def event_names(events: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(events))
 
 
+def webhook_id(value: Any) -> int:
+    """A webhook's id, checked: a whole number."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"a webhook id is a whole number, not {value!r}")
+    return value
+
+
 def occurrences(action: str, target: str, payload: Any, result: Any = None) -> list[Occurrence]:
     """The events a write with this audit change causes (usually none); ``result`` is what the write returned."""
     if action not in ACTIONS or not isinstance(payload, dict):

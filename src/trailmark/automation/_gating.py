@@ -7,11 +7,12 @@ values compared. A failed gate's Report is what fires ``gate.failed``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from trailmark.automation import _gate
 from trailmark.automation._entities import GateResult
-from trailmark.entities import Artifact, Execution
+from trailmark.entities import Artifact, Execution, Metric
 from trailmark.errors import NotFoundError, ValidationError
 from trailmark.refs import ArtifactRef, parse_ref
 
@@ -57,10 +58,15 @@ def metric_of(store: Store, model: Artifact, metric: str) -> float | None:
     """A model's metric: the latest step's value logged by the run that produced it (None: not logged)."""
     producers = [n for n in store.lineage(model, direction="upstream", depth=1).nodes if isinstance(n, Execution)]
     for execution in producers:
-        points = store.metrics(execution, key=metric)
-        if points:
-            return max(points, key=lambda p: (p.step, p.timestamp)).value
+        value = latest_value(store.metrics(execution, key=metric))
+        if value is not None:
+            return value
     return None
+
+
+def latest_value(points: Sequence[Metric]) -> float | None:
+    """The value at the latest step of one metric's series (None: an empty series)."""
+    return max(points, key=lambda p: (p.step, p.timestamp)).value if points else None
 
 
 def _model(store: Store, ref: NodeLike, role: str) -> Artifact:

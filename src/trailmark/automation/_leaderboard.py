@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from trailmark.automation import _gate
+from trailmark.automation._gating import latest_value
 from trailmark.entities import Execution
 from trailmark.errors import NotFoundError, ValidationError
 
@@ -33,9 +34,9 @@ def leaderboard(
                         kind="executions", order_by=[f"metrics.{metric} {order}"], limit=limit)
     ranked = []
     for execution in page.items:
-        points = store.metrics(execution, key=metric)
-        if points:
-            ranked.append((execution, max(points, key=lambda p: (p.step, p.timestamp)).value))
+        latest = latest_value(store.metrics(execution, key=metric))
+        if latest is not None:
+            ranked.append((execution, latest))
     if not ranked and not store.search(f"experiment = '{quoted}'", kind="executions", limit=1).items:
         raise NotFoundError(f"experiment {experiment!r} has no runs")
     return ranked

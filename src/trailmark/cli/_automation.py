@@ -37,7 +37,7 @@ def gate(
     ] = "0",
 ) -> None:
     """Compare a candidate model with a baseline; exit 0 if it passes, 3 if not. In Python: store.gate(...)."""
-    margin: float | str = min_improvement if min_improvement.strip().endswith("%") else _number(min_improvement)
+    margin = _margin(min_improvement)
     with open_store() as store:
         result = store.gate(candidate, baseline=baseline, metric=metric,
                             direction="max" if higher_is_better else "min", min_improvement=margin)
@@ -46,11 +46,14 @@ def gate(
         raise typer.Exit(FAILED)
 
 
-def _number(text: str) -> float | str:
+def _margin(text: str) -> float | str:
+    """``--min-improvement``: a percentage stays text ("1%"), a number becomes one."""
+    if text.strip().endswith("%"):
+        return text
     try:
         return float(text)
     except ValueError:
-        return text  # refused by the gate with the reason
+        return text  # refused by the gate, which names it
 
 
 @app.command()
@@ -236,7 +239,7 @@ def protect(
 ) -> None:
     """Guard an alias: moving it runs a gate against the version it points at.
     In Python: store.models.protect(NAME, ALIAS, metric=M)."""
-    margin: float | str = min_improvement if min_improvement.strip().endswith("%") else _number(min_improvement)
+    margin = _margin(min_improvement)
     with open_store() as store:
         rule = store.models.protect(model, alias, metric=metric, direction="max" if higher_is_better else "min",
                                     min_improvement=margin)

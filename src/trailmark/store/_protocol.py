@@ -19,8 +19,8 @@ from trailmark.store._batch import Batch
 from trailmark.store._faces import Governance, Helpers
 
 if TYPE_CHECKING:
-    from trailmark.automation import Delivery, DriftReport, GateResult, HealthCheck, Protection, Webhook
     from trailmark.artifacts import Blob, VerifiedReader
+    from trailmark.automation import Delivery, DriftReport, GateResult, HealthCheck, Protection, Webhook, Webhooks
     from trailmark.entities import ColumnEdge, IngestedEvent, LineageJob
     from trailmark.reuse import Similar
 
@@ -286,6 +286,11 @@ class Store(Helpers, Governance, Protocol):
         ...
 
     # -- automation: gates, webhooks, monitoring, health (see docs/automation.md) -----------
+
+    @property
+    def webhooks(self) -> Webhooks:
+        """``add``, ``list``, ``remove``, ``deliveries``, ``deliver``: the project's webhooks."""
+        ...
 
     def gate(
         self,

@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from trailmark.automation._entities import Delivery, HealthCheck, Protection, Webhook, record_from_dict
-from trailmark.automation._events import event_names
+from trailmark.automation._events import event_names, webhook_id
 from trailmark.automation._gate import direction as checked_direction
 from trailmark.automation._gate import min_improvement as checked_margin
-from trailmark.errors import ValidationError
 
 if TYPE_CHECKING:
     from trailmark.store import NodeLike
@@ -30,10 +29,10 @@ class HttpAutomation:
         return [record_from_dict(Webhook, h) for h in self._request("GET", "/webhooks")]
 
     def remove_webhook(self, hook_id: int) -> Webhook:
-        return record_from_dict(Webhook, self._request("DELETE", f"/webhooks/{_hook_id(hook_id)}"))
+        return record_from_dict(Webhook, self._request("DELETE", f"/webhooks/{webhook_id(hook_id)}"))
 
     def webhook_deliveries(self, hook_id: int) -> list[Delivery]:
-        found = self._request("GET", f"/webhooks/{_hook_id(hook_id)}/deliveries")
+        found = self._request("GET", f"/webhooks/{webhook_id(hook_id)}/deliveries")
         return [record_from_dict(Delivery, d) for d in found]
 
     def deliver_webhooks(self) -> int:
@@ -68,12 +67,6 @@ class HttpAutomation:
     def drift_thresholds(self, deployment: NodeLike) -> dict[str, float]:
         found: dict[str, float] = self._request("GET", f"/drift-thresholds/{_path(deployment)}")
         return found
-
-
-def _hook_id(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(f"a webhook id is a whole number, not {value!r}")
-    return value
 
 
 def _path(node: NodeLike) -> str:

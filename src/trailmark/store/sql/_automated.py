@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, select
 
 from trailmark.automation import _drift, _gate
 from trailmark.automation._entities import HealthCheck, Protection, Webhook
-from trailmark.automation._events import event_names, occurrences
+from trailmark.automation._events import event_names, occurrences, webhook_id
 from trailmark.automation._monitoring import deployment_of
 from trailmark.automation._urls import UrlPolicy
 from trailmark.automation._worker import DeliveryWorker
@@ -54,7 +54,9 @@ class AutomatedStore:
         engine: Engine
         _project_id: int
 
-        def _write(self, work: Callable[[Connection], T], *, audit: Callable[[T], Change | None] | None = None) -> T: ...
+        def _write(
+            self, work: Callable[[Connection], T], *, audit: Callable[[T], Change | None] | None = None
+        ) -> T: ...
 
         def _read(self) -> AbstractContextManager[Connection]: ...
 
@@ -121,7 +123,7 @@ class AutomatedStore:
             return _webhooks.listed(conn, project_id=self._project_id, project=self.project)
 
     def remove_webhook(self, hook_id: int) -> Webhook:
-        hook_id = _hook_id(hook_id)
+        hook_id = webhook_id(hook_id)
 
         def work(conn: Connection) -> Webhook:
             return _webhooks.remove(conn, project_id=self._project_id, project=self.project, hook_id=hook_id,
@@ -130,7 +132,7 @@ class AutomatedStore:
         return self._write(work, audit=lambda hook: Change("webhook.remove", f"webhook:{hook.id}", {"url": hook.url}))
 
     def webhook_deliveries(self, hook_id: int) -> list[Delivery]:
-        hook_id = _hook_id(hook_id)
+        hook_id = webhook_id(hook_id)
         with self._read() as conn:
             _webhooks.get(conn, project_id=self._project_id, project=self.project, hook_id=hook_id)
             return _webhooks.deliveries(conn, hook_id=hook_id)
@@ -244,17 +246,6 @@ class AutomatedStore:
             found = conn.execute(select(t.c.thresholds).where(t.c.project_id == self._project_id,
                                                               t.c.deployment == target.name)).scalar()
         return dict(found or {})
-
-
-def _hook_id(value: Any) -> int:
-    try:
-        return int(value) if not isinstance(value, bool) else _bad_hook(value)
-    except (TypeError, ValueError):
-        return _bad_hook(value)
-
-
-def _bad_hook(value: Any) -> int:
-    raise ValidationError(f"a webhook id is a whole number, not {value!r}")
 
 
 def _protections(conn: Connection, project_id: int, model: str, alias: str | None) -> list[Protection]:
