@@ -1,4 +1,4 @@
-"""The search filter language: parse filter text, compile it to SQL.
+"""The search filter language: filter text parsed into a tree (``store.sql._filters`` compiles it to SQL).
 
 Example:
     >>> from trailmark.search import parse
@@ -8,8 +8,7 @@ Example:
 See docs/search.md for the language.
 """
 
-from trailmark.search._compile import JOINABLE, KINDS, Compiler, guaranteed, key_of, table_of
-from trailmark.search._parse import parse, parse_order
+from trailmark.search._parse import parse, parse_datetime, parse_order
 from trailmark.search._tree import (
     And,
     Comparison,
@@ -21,15 +20,13 @@ from trailmark.search._tree import (
     Not,
     Now,
     Or,
+    Value,
     names_field,
 )
 
 __all__ = [
-    "JOINABLE",
-    "KINDS",
     "And",
     "Comparison",
-    "Compiler",
     "Field",
     "InList",
     "IsNull",
@@ -38,10 +35,9 @@ __all__ = [
     "Not",
     "Now",
     "Or",
-    "guaranteed",
-    "key_of",
     "names_field",
+    "Value",
     "parse",
+    "parse_datetime",
     "parse_order",
-    "table_of",
 ]

@@ -23,23 +23,10 @@ from trailmark.entities import Page
 from trailmark.errors import ValidationError
 from trailmark.refs import parse_ref
 from trailmark.store import _validate
-from trailmark.search import (
-    JOINABLE,
-    KINDS,
-    And,
-    Compiler,
-    Field,
-    IsNull,
-    Node,
-    guaranteed,
-    key_of,
-    names_field,
-    parse,
-    parse_order,
-    table_of,
-)
+from trailmark.search import And, Field, IsNull, Node, names_field, parse, parse_order
 from trailmark.store.sql import _keys
 from trailmark.store.sql._artifacts import artifact_query, to_artifact
+from trailmark.store.sql._filters import JOINABLE, KINDS, Compiler, guaranteed, key_of, table_of
 from trailmark.store.sql._executions import execution_query, to_execution
 from trailmark.store.sql._refs import resolve
 from trailmark.store.sql._tables import artifacts, latest_metrics, params, tags

@@ -17,10 +17,10 @@ from sqlalchemy import ColumnElement, Table, and_, exists, func, literal, not_, 
 from sqlalchemy.sql.expression import FromClause
 
 from trailmark.errors import FilterSyntaxError, TrailmarkError
-from trailmark.search._dialects import json_parts, like, seconds_between
-from trailmark.search._parse import parse_datetime
-from trailmark.search._tree import And, Comparison, Field, InList, IsNull, Lineage, Node, Not, Now, Or, Value
+from trailmark.search import And, Comparison, Field, InList, IsNull, Lineage, Node, Not, Now, Or, Value
+from trailmark.search import parse_datetime
 from trailmark.store import _validate
+from trailmark.store.sql._dialects import json_parts, like, seconds_between
 from trailmark.store.sql._lineage import walk
 from trailmark.store.sql._tables import (
     artifacts,
