@@ -132,3 +132,30 @@ def test_server_with_auth_required_asks_for_a_token_before_any_user_exists(cli, 
         process.terminate()
         process.wait(timeout=30)
     assert "Traceback" not in log.read_text()
+
+
+def test_access_is_withdrawn_and_usage_shown_from_the_command_line(cli, store_uri):
+    with tm.connect(store_uri, project="vision") as store:
+        data = store.log_artifact("Dataset", "patients", digest=digest(1))
+        store.classify(data, "PII")
+        store.get(data.ref)  # a read of a labelled node
+        for user in ("ann", "bob"):
+            store.add_user(user)
+            store.add_member("vision", user, "viewer")
+        tokens = [store.create_token("ann").token for _ in range(2)]
+        bob = store.create_token("bob").token
+    assert cli("tokens", "revoke", tokens[0], uri=store_uri).returncode == 0  # the token itself
+    assert "1 token(s) of ann revoked" in cli("tokens", "revoke", "--user", "ann", uri=store_uri).stdout
+    assert cli("members", "remove", "vision", "bob", uri=store_uri).returncode == 0
+    assert cli("users", "disable", "bob", uri=store_uri).returncode == 0
+    assert "(disabled)" in cli("users", "list", uri=store_uri).stdout
+    assert_one_line_error(cli("tokens", "revoke", uri=store_uri), "not both")
+    with tm.connect(store_uri, project="vision") as store:
+        for token in (*tokens, bob):
+            with pytest.raises(tm.AuthenticationError):
+                store.authenticate(token)
+        assert [m.user for m in store.members("vision")] == ["ann"]
+    usage = cli("--project", "vision", "audit", "usage", "dataset:patients@1", uri=store_uri)
+    assert usage.returncode == 0 and "read" in usage.stdout
+    deep = cli("audit", "verify", "--deep", uri=store_uri)
+    assert deep.returncode == 0 and "rows re-hashed" in deep.stdout
