@@ -105,6 +105,9 @@ def test_hooks_are_listed_and_removed_and_a_removed_hook_gets_nothing(store, rec
     with pytest.raises(tm.NotFoundError):
         store.webhooks.remove(hook.id)
     assert store.webhooks.deliver() == 0 and receiver.requests == []
+    for bad in (0, 10**30, "1", True):
+        with pytest.raises(tm.ValidationError, match="a webhook id is a whole number"):
+            store.webhooks.remove(bad)
 
 
 @pytest.mark.parametrize("url, events, message", [

@@ -12,6 +12,7 @@ from typing import Any
 
 from trailmark.entities import AliasMove, Artifact, Execution
 from trailmark.errors import ValidationError
+from trailmark.refs import MAX_ID
 
 EVENTS = (
     "run.completed",
@@ -49,9 +50,9 @@ def event_names(events: Sequence[str]) -> list[str]:
 
 
 def webhook_id(value: Any) -> int:
-    """A webhook's id, checked: a whole number."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(f"a webhook id is a whole number, not {value!r}")
+    """A webhook's id, checked: a whole number in the range ids take."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        raise ValidationError(f"a webhook id is a whole number from 1 to {MAX_ID}, not {value!r}")
     return value
 
 
