@@ -5,7 +5,7 @@ Each face is imported when first used, so ``import trailmark`` stays light.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from trailmark.store._attach import attach
@@ -18,23 +18,15 @@ if TYPE_CHECKING:
     from trailmark.tracking import Run
 
 
-def _run(
-    store: Store,
-    name: str,
-    *,
-    type: str,
-    experiment: str | None,
-    params: Mapping[str, Any] | None,
-    inputs: Sequence[Any],
-    cache: bool,
-) -> Run:
+def _run(store: Store, name: str, *, inputs: Sequence[Any] = (), cache: bool = False, **options: Any) -> Run:
+    """``store.run(...)``: a Run, or a CachedRun when inputs are declared up front or ``cache=True``."""
     from trailmark.tracking import Run
 
     if inputs or cache:
         from trailmark.tracking._cached_run import CachedRun
 
-        return CachedRun(store, name, type=type, experiment=experiment, params=params, inputs=inputs, cache=cache)
-    return Run(store, name, type=type, experiment=experiment, params=params)
+        return CachedRun(store, name, inputs=inputs, cache=cache, **options)
+    return Run(store, name, **options)
 
 
 def _models(store: Store) -> ModelRegistry:
