@@ -204,8 +204,10 @@ def _signature(body: str, key: bytes) -> str:
 
 def _decode(token: str, fingerprint: str, key: bytes) -> tuple[int, list[Any]]:
     """(phase, sort values) of a token made by :func:`_encode` for this same search."""
+    if not isinstance(token, str) or not token.isascii():  # compare_digest refuses other text with a TypeError
+        raise ValidationError(_BAD_TOKEN)
     body, _, signature = token.rpartition(".")
-    if not isinstance(token, str) or not hmac.compare_digest(signature, _signature(body, key)):
+    if not hmac.compare_digest(signature, _signature(body, key)):
         raise ValidationError(_BAD_TOKEN)
     token = body
     try:
