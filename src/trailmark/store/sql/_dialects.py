@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Float, String, Text, bindparam, case, cast, extract, func, type_coerce
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -14,13 +14,13 @@ _GLOB_LITERALS = {"*": "[*]", "?": "[?]", "[": "[[]"}
 class JsonParts(NamedTuple):
     """Views of one JSON path; each is NULL when the path is missing or holds another type."""
 
-    kind: ColumnElement  # the JSON type's name ("null" for a JSON null)
-    text: ColumnElement  # a string value
-    number: ColumnElement  # a number, as a float
-    boolean: ColumnElement  # 'true' or 'false'
+    kind: ColumnElement[Any]  # the JSON type's name ("null" for a JSON null)
+    text: ColumnElement[Any]  # a string value
+    number: ColumnElement[Any]  # a number, as a float
+    boolean: ColumnElement[Any]  # 'true' or 'false'
 
 
-def json_parts(dialect: str, column: ColumnElement, path: Sequence[str | int]) -> JsonParts:
+def json_parts(dialect: str, column: ColumnElement[Any], path: Sequence[str | int]) -> JsonParts:
     """Read ``column`` at ``path`` (keys, and integers for array positions).
 
     The path is one bound parameter: a text array on PostgreSQL (so any key is safe), a
@@ -28,7 +28,7 @@ def json_parts(dialect: str, column: ColumnElement, path: Sequence[str | int]) -
     """
     if dialect == "postgresql":
         keys = bindparam(None, [str(k) for k in path], type_=ARRAY(Text))
-        raw = column.op("#>>", return_type=Text)(keys)
+        raw: ColumnElement[Any] = column.op("#>>", return_type=Text)(keys)
         kind = func.jsonb_typeof(column.op("#>")(keys))
         return JsonParts(
             kind,
@@ -47,7 +47,7 @@ def json_parts(dialect: str, column: ColumnElement, path: Sequence[str | int]) -
     )
 
 
-def like(dialect: str, column: ColumnElement, pattern: str, *, case_sensitive: bool) -> ColumnElement[bool]:
+def like(dialect: str, column: ColumnElement[Any], pattern: str, *, case_sensitive: bool) -> ColumnElement[bool]:
     """SQL LIKE with ``%``, ``_`` and ``\\`` as the escape, case-sensitive alike on both databases.
 
     SQLite's LIKE ignores case, so a case-sensitive match there is the equivalent GLOB.
@@ -73,7 +73,7 @@ def _glob(pattern: str) -> str:
     return "".join(out)
 
 
-def seconds_between(dialect: str, start: ColumnElement, end: ColumnElement) -> ColumnElement:
+def seconds_between(dialect: str, start: ColumnElement[Any], end: ColumnElement[Any]) -> ColumnElement[Any]:
     """``end - start`` in seconds (NULL while ``end`` is NULL); milliseconds are the finest step on SQLite."""
     if dialect == "postgresql":
         return cast(extract("epoch", end - start), Float)
