@@ -69,6 +69,7 @@ class StoreBase(AutomationHelpers):
         params: Mapping[str, Any] | None = None,
         inputs: Sequence[Any] = (),
         cache: bool = False,
+        system_metrics: bool | float | None = None,
     ) -> Run:
         """A tracked run on this store, to use as a context manager (see :func:`trailmark.run`).
 
@@ -76,7 +77,8 @@ class StoreBase(AutomationHelpers):
         the name and the enclosing code form a cache key (see docs/reuse.md, ``run.cached``).
         """
         made: Run = _attach.build(
-            "run", self, name, type=type, experiment=experiment, params=params, inputs=inputs, cache=cache
+            "run", self, name, type=type, experiment=experiment, params=params, inputs=inputs, cache=cache,
+            system_metrics=system_metrics,
         )
         return made
 
@@ -121,7 +123,7 @@ class StoreBase(AutomationHelpers):
 
     def experiments(self) -> list[Context]:
         """The experiments of this project: its contexts of type Experiment, oldest first."""
-        return self.contexts(type="Experiment")
+        return self.contexts(type="Experiment")  # type: ignore[attr-defined,no-any-return]
 
     def latest_metrics(self, execution: NodeLike) -> dict[str, float]:
         """The value at the latest step of each metric of an execution."""

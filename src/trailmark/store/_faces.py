@@ -58,6 +58,7 @@ class Helpers(Protocol):
         params: Mapping[str, Any] | None = None,
         inputs: Sequence[Any] = (),
         cache: bool = False,
+        system_metrics: bool | float | None = None,
     ) -> Run: ...
 
     @property

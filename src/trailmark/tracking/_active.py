@@ -46,17 +46,21 @@ def run(
     params: Mapping[str, Any] | None = None,
     inputs: Sequence[Any] = (),
     cache: bool = False,
+    system_metrics: bool | float | None = None,
 ) -> Run:
     """A tracked run on the active store, used as a context manager.
 
     ``inputs`` are logged as it starts; ``cache=True`` serves a run already done with the
     same inputs, params and code from the cache (``run.cached``; see docs/reuse.md).
+    ``system_metrics``: False turns off the ``system/...`` series sampled while the run is
+    open, a number sets their interval in seconds (default 10, see docs/capture.md).
 
     Example:
         >>> with run("train", type="Train", params={"max_depth": 10}) as r:
         ...     r.log_metric("rmse", 28000.0)
     """
-    return active_store().run(name, type=type, experiment=experiment, params=params, inputs=inputs, cache=cache)
+    return active_store().run(name, type=type, experiment=experiment, params=params, inputs=inputs, cache=cache,
+                                system_metrics=system_metrics)
 
 
 def current_run() -> Run | None:

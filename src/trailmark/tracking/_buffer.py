@@ -52,6 +52,11 @@ class MetricBuffer:
         if full:
             self.flush()
 
+    def offer(self, points: Sequence[Metric]) -> None:
+        """Add points from another thread (the system sampler): a pending error stays for the run's own thread."""
+        with self._lock:
+            self._points.extend(points)
+
     def flush(self) -> None:
         """Write what is buffered now, in the caller's thread."""
         with self._lock:

@@ -45,8 +45,9 @@ class CachedRun(Run):
         type: str = "Run",
         experiment: str | None = None,
         params: Mapping[str, Any] | None = None,
+        system_metrics: bool | float | None = None,
     ) -> None:
-        super().__init__(store, name, type=type, experiment=experiment, params=params)
+        super().__init__(store, name, type=type, experiment=experiment, params=params, system_metrics=system_metrics)
         self._declared = list(inputs)
         self._cache = cache
         self._key: str | None = None

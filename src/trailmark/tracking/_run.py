@@ -17,6 +17,7 @@ from trailmark.tracking._buffer import MetricBuffer
 from trailmark.tracking._columns import record_model_columns
 from trailmark.tracking._data import known_artifact, log_data
 from trailmark.tracking._resources import ResourceMeter
+from trailmark.tracking._system import SystemSampler, sampling_interval, start_sampler
 
 if TYPE_CHECKING:
     from trailmark.store import Store
@@ -27,7 +28,10 @@ class Run:
 
     the execution ends COMPLETE, or FAILED with the exception's type and message stored
     (the exception is re-raised). Environment, wall/CPU time and peak memory are recorded
-    without being asked; metric points are buffered and written in batches.
+    without being asked; metric points are buffered and written in batches. While it is open,
+    system metrics (``system/cpu_percent``, ``system/memory_mb``, ...) are sampled every 10 s;
+    ``system_metrics=False`` (or ``$TRAILMARK_SYSTEM_METRICS=off``) turns that off, a number
+    sets the interval in seconds.
 
     Example:
         >>> with store.run("train", type="Train", params={"max_depth": 10}) as run:
@@ -44,6 +48,7 @@ class Run:
         type: str = "Run",
         experiment: str | None = None,
         params: Mapping[str, Any] | None = None,
+        system_metrics: bool | float | None = None,
     ) -> None:
         self.store = store
         self.name = name
@@ -54,6 +59,8 @@ class Run:
         self._steps: dict[str, int] = {}
         self._buffer: MetricBuffer | None = None
         self._meter: ResourceMeter | None = None
+        self._system_seconds = sampling_interval(system_metrics)
+        self._sampler: SystemSampler | None = None
         self._token: Any = None
         self.logged: list[Artifact] = []
         """Every artifact this run logged (inputs and outputs, autolog's included), in order."""
@@ -96,12 +103,16 @@ class Run:
             self._write_points,
             heartbeat=lambda: self.store.heartbeat(self._execution),
         )
+        if self._system_seconds is not None:
+            self._sampler = start_sampler(self._buffer.offer, self.store.clock.now, self._system_seconds)
         self._token = _active.enter_run(self)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         _active.leave_run(self._token)
         assert self._buffer is not None and self._meter is not None
+        if self._sampler is not None:
+            self._sampler.stop()
         try:
             rest = self._buffer.drain()
         except BaseException:  # a failed background write: the run still ends, then the error is raised

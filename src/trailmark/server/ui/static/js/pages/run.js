@@ -1,4 +1,4 @@
-// One run: status, notes (editable), params, metric charts, environment, inputs and outputs, resources.
+// One run: status, notes (editable), params, metric charts, system metrics, environment, inputs and outputs, resources.
 
 import { get, send } from "../api.js";
 import { metricChart, seriesOf } from "../chart.js";
@@ -33,7 +33,7 @@ export async function runPage(view, { ref, isCurrent }) {
   const packages = digest ? await get(`packages/${encodeURIComponent(digest)}`).catch(() => ({})) : {};
   const cached = await cacheNote(node);
   if (!isCurrent()) return;
-  const series = seriesOf(points);
+  const [series, system] = splitSystem(seriesOf(points));
   setTitle(node.name, "Runs");
   fill(
     view,
@@ -72,6 +72,7 @@ export async function runPage(view, { ref, isCurrent }) {
       section("Latest metrics", keyValues(latest(series), { empty: "no metrics" })),
     ),
     section("Metrics over steps", charts(series)),
+    Object.keys(system).length ? section("System", systemCharts(system)) : null,
     h(
       "div",
       { class: "grid" },
@@ -111,6 +112,23 @@ function charts(series) {
     "div",
     { class: "charts" },
     keys.map((key) => metricChart(key, [{ label: key, ...series[key] }])),
+  );
+}
+
+// The system/... series the run's sampler recorded (CPU, memory, disk, network, GPU) apart from the run's own.
+function splitSystem(all) {
+  const own = {};
+  const system = {};
+  for (const [key, s] of Object.entries(all)) (key.startsWith("system/") ? system : own)[key] = s;
+  return [own, system];
+}
+
+function systemCharts(series) {
+  return h(
+    "div",
+    {},
+    h("p", { class: "hint", text: "Sampled while the run was open; one step per sample." }),
+    charts(series),
   );
 }
 
