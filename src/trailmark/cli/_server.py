@@ -26,6 +26,10 @@ def server(
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 5000,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes (more than 1: PostgreSQL).")] = 1,
     uri: Annotated[str | None, typer.Option("--uri", help="Store to serve (default: the global --uri).")] = None,
+    read_uri: Annotated[
+        str | None, typer.Option("--read-uri", help="A PostgreSQL streaming replica of --uri to serve reads from "
+                                 "(read-your-writes per client; the primary while it lags or is down).")
+    ] = None,
     auth: Annotated[
         AuthMode, typer.Option("--auth", help="auto: tokens once users exist; required: tokens even before.")
     ] = AuthMode.auto,
@@ -72,6 +76,11 @@ def server(
     if workers > 1 and StoreURL.parse(resolved).scheme == "sqlite":
         typer.echo("warning: several workers on one SQLite file take turns to write; use PostgreSQL", err=True)
     os.environ[URI_ENV] = resolved  # read by each worker's app_from_env()
+    if read_uri:
+        from trailmark.store.sql._replica import READ_URI_ENV, check_read_uri
+
+        check_read_uri(read_uri, resolved)
+        os.environ[READ_URI_ENV] = read_uri
     if artifacts_root:
         from trailmark.artifacts import ARTIFACTS_ENV, ArtifactRoot
 

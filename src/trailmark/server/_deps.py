@@ -16,9 +16,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from trailmark._config import DEFAULT_PROJECT
 from trailmark.governance import Role
-from trailmark.server import _auth
+from trailmark.server import _auth, _read_your_writes
 from trailmark.server.schemas import ERROR_RESPONSES
 from trailmark.store.sql import SqlStore
+from trailmark.store.sql._replica import ReadReplica, replica_view
 
 PROJECT_HEADER = "X-Trailmark-Project"
 
@@ -51,15 +52,21 @@ def project_name(
     return query or header or DEFAULT_PROJECT
 
 
-def _view(request: Request, project: str, actor: Actor) -> SqlStore:
+def _view(request: Request, project: str, actor: Actor, *, reads_replica: bool = False) -> SqlStore:
     store: SqlStore = request.app.state.store
     view = store.for_project(project, actor=actor.name)
+    replica: ReadReplica | None = getattr(request.app.state, "replica", None)
+    if reads_replica and replica is not None:  # a read route: from the replica, once it has the caller's writes
+        view = replica_view(view, replica, after=_read_your_writes.after(request))
     view.reader_role = _auth.role_in(request, project)  # labels restricted above it stay hidden (docs/security.md)
     return view
 
 
-def _store_for(needed: Callable[[], Role], doc: str) -> Callable[..., SqlStore]:
-    """A dependency giving the store to a caller who holds the role ``needed()`` in the project."""
+def _store_for(needed: Callable[[], Role], doc: str, *, reads_replica: bool = False) -> Callable[..., SqlStore]:
+    """A dependency giving the store to a caller who holds the role ``needed()`` in the project.
+
+    ``reads_replica``: the route only reads, so a server's read replica may serve it.
+    """
 
     def dependency(
         request: Request,
@@ -67,13 +74,13 @@ def _store_for(needed: Callable[[], Role], doc: str) -> Callable[..., SqlStore]:
         project: Annotated[str, Depends(project_name)],
     ) -> SqlStore:
         _auth.require(request, project, needed())
-        return _view(request, project, actor)
+        return _view(request, project, actor, reads_replica=reads_replica)
 
     dependency.__doc__ = doc
     return dependency
 
 
-read_store = _store_for(lambda: Role.VIEWER, "The store, for a caller allowed to read ``project``.")
+read_store = _store_for(lambda: Role.VIEWER, "The store, for a caller allowed to read ``project``.", reads_replica=True)
 write_store = _store_for(lambda: Role.EDITOR, "The store, for a caller allowed to write to ``project``.")
 admin_store = _store_for(
     lambda: Role.ADMIN, "The store, for a caller allowed to administer ``project`` (members, classify, reveal, purge)."

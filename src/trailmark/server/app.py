@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -22,11 +23,12 @@ from trailmark._config import resolve_uri
 from trailmark._url import StoreURL
 from trailmark.automation._urls import UrlPolicy
 from trailmark.errors import ValidationError
-from trailmark.server import _errors, _metrics, _security, mlflow, ui
+from trailmark.server import _errors, _metrics, _read_your_writes, _security, mlflow, ui
 from trailmark.server._body import RequestBodyMiddleware
 from trailmark.server._reaper import Reaper, reap_after_from_env
 from trailmark.server.routes import ROUTERS
 from trailmark.store.sql import SqlStore
+from trailmark.store.sql._replica import READ_URI_ENV, ReadReplica
 
 DESCRIPTION = """The REST API of a Trailmark store: artifacts, executions, metrics, lineage,
 search and the model registry, plus OpenLineage ingest on `POST /api/v1/lineage`.
@@ -43,12 +45,13 @@ def open_sql_store(uri: str, *, clock: Clock | None = None, artifacts: str | Non
     return SqlStore(uri, clock=clock, artifacts=artifacts)
 
 
-def create_app(uri: str | None = None, *, clock: Clock | None = None, artifacts: str | None = None) -> FastAPI:
+def create_app(uri: str | None = None, *, clock: Clock | None = None, artifacts: str | None = None,
+               read_uri: str | None = None) -> FastAPI:
     """A FastAPI app serving the store at ``uri`` (else ``$TRAILMARK_URI``, else the default).
 
     ``clock`` stamps everything the server writes (default: the system clock); tests pass one.
-
     ``artifacts``: the artifact root for kept bytes (else ``$TRAILMARK_ARTIFACTS``, else beside a SQLite file).
+    ``read_uri``: a streaming replica of the PostgreSQL ``uri`` that serves the read routes (docs/scaling.md).
     """
     resolved = resolve_uri(uri)
 
@@ -59,11 +62,14 @@ def create_app(uri: str | None = None, *, clock: Clock | None = None, artifacts:
         app.state.store.serve_webhooks()  # this worker process sends webhook deliveries too
         reap_after = reap_after_from_env()
         reaper = Reaper(app.state.store, older_than=reap_after).start() if reap_after else None
+        app.state.replica = ReadReplica(read_uri, app.state.store.engine) if read_uri else None
         try:
             yield
         finally:
             if reaper is not None:
                 reaper.stop()
+            if app.state.replica is not None:
+                app.state.replica.close()
             app.state.store.close()
 
     app = FastAPI(title="Trailmark", version=__version__, description=DESCRIPTION, lifespan=lifespan,
@@ -76,6 +82,7 @@ def create_app(uri: str | None = None, *, clock: Clock | None = None, artifacts:
     mlflow.install(app)  # MLflow's REST API and artifact proxy (docs/mlflow.md)
     ui.install(app)
     _metrics.install(app)
+    _read_your_writes.install(app)
     app.openapi = _optional_token_openapi(app)  # type: ignore[method-assign]
     return app
 
@@ -97,4 +104,6 @@ def _optional_token_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
 
 def app_from_env() -> FastAPI:
     """The app for ``$TRAILMARK_URI``: what each ``trailmark server`` worker process imports."""
-    return create_app()
+    return create_app(read_uri=os.environ.get(READ_URI_ENV) or None)
+
+
