@@ -20,7 +20,7 @@ _AUTOMATION = "automation (webhooks): SqlStore-only members, not on the protocol
 KNOWN_GAPS = {
     "artifact_root": "SqlStore's artifact root object, not on the protocol nor on HttpStore",
     **dict.fromkeys(
-        ["serve_webhooks", "webhook_policy", "webhooks"],
+        ["serve_webhooks", "webhook_policy"],
         _AUTOMATION,
     ),
 }
