@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, case, func, select
 
 from trailmark.entities import Metric
+from trailmark.store.sql._bulk import insert_metric_rows
 from trailmark.store.sql._tables import latest_metrics, metrics
 from trailmark.store.sql._upsert import insert_for, upsert_with
 
@@ -17,13 +18,7 @@ def insert_points(conn: Connection, execution_id: int, points: Sequence[Metric])
     """Append points and fold them into the series' latest value, min and max."""
     if not points:
         return
-    conn.execute(
-        metrics.insert(),
-        [
-            {"execution_id": execution_id, "key": p.key, "value": p.value, "step": p.step, "timestamp": p.timestamp}
-            for p in points
-        ],
-    )
+    insert_metric_rows(conn, execution_id, points)
     upsert_with(conn, _fold_statement, [_summary(execution_id, key, series) for key, series in _by_key(points).items()])
 
 
