@@ -12,13 +12,13 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedToken, VisitError
 
 from trailmark.errors import FilterSyntaxError, TrailmarkError, ValidationError
 from trailmark.refs import parse_ref
-from trailmark.store import _validate
 from trailmark.search._tree import (
     FUNCTIONS,
     KEYED_FIELDS,
@@ -35,6 +35,7 @@ from trailmark.search._tree import (
     Or,
     Value,
 )
+from trailmark.store import _validate
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _MAX_INT = 2**63 - 1
@@ -64,7 +65,8 @@ def parse_order(text: str) -> tuple[Field, bool]:
     """``"metrics.rmse desc"`` -> (the field, descending?)."""
     if not isinstance(text, str):
         raise ValidationError(f"an order_by item must be text, got {type(text).__name__}")
-    field_token, *direction = _run(text, "order").children
+    # The order rule has terminals only: a field and an optional direction.
+    field_token, *direction = cast("list[Token]", _run(text, "order").children)
     field = _field(field_token, text)
     return field, bool(direction) and direction[0].lower() == "desc"
 
@@ -75,7 +77,7 @@ def _parser() -> Lark:
     return Lark(grammar, parser="lalr", start=["start", "order"], maybe_placeholders=False)
 
 
-def _run(text: str, start: str) -> Tree:
+def _run(text: str, start: str) -> Tree[Token]:
     """Parse, turning lark's errors into FilterSyntaxError with a position and a hint."""
     interactive = _parser().parse_interactive(text, start=start)
     before_last: Token | None = None
@@ -83,12 +85,14 @@ def _run(text: str, start: str) -> Tree:
     try:
         for token in interactive.iter_parse():
             before_last, last = last, token
-        return interactive.feed_eof(last)
+        tree: Tree[Token] = interactive.feed_eof(last)  # type: ignore[no-untyped-call]  # unannotated in lark
+        return tree
     except UnexpectedToken as exc:
         # The parser rejects the token it was just given; the lexer, the one after it.
         parser = exc.interactive_parser or interactive
         previous = before_last if exc.token is last else last
-        raise _unexpected(text, exc.token, parser.accepts(), previous) from None
+        expected: set[str] = parser.accepts()  # type: ignore[no-untyped-call]  # unannotated in lark
+        raise _unexpected(text, exc.token, expected, previous) from None
     except UnexpectedCharacters as exc:
         raise _bad_character(text, exc) from None
 
@@ -118,7 +122,7 @@ def _unexpected(text: str, token: Token, expected: set[str], previous: Token | N
         line, column = _end(text)
         found = ""
     else:
-        line, column = token.line, token.column
+        line, column = _position(token)
         found = f", found {_quote(token)}"
         if what == "a value" and token.type == "FIELD":
             found += f" (text goes in single quotes: '{token}')"
@@ -126,7 +130,7 @@ def _unexpected(text: str, token: Token, expected: set[str], previous: Token | N
 
 
 def _bad_character(text: str, exc: UnexpectedCharacters) -> FilterSyntaxError:
-    char = text[exc.pos_in_stream]
+    char = text[cast(int, exc.pos_in_stream)]  # lark declares it None on the class; set per error
     if char == "'":
         message = "unterminated string: a string opened here needs a closing '"
     elif char == '"':
@@ -149,11 +153,17 @@ def _at(text: str, line: int, column: int) -> str:
     return f"at line {line}, column {column}" if "\n" in text.strip() else f"at column {column}"
 
 
+def _position(token: Token) -> tuple[int, int]:
+    """Where a token starts: lark types it optional, its lexer always sets it (1, 1 as in Field)."""
+    return token.line or 1, token.column or 1
+
+
 def _error(text: str, token: Token, message: str) -> FilterSyntaxError:
-    return FilterSyntaxError(f"{message} {_at(text, token.line, token.column)}", line=token.line, column=token.column)
+    line, column = _position(token)
+    return FilterSyntaxError(f"{message} {_at(text, line, column)}", line=line, column=column)
 
 
-def _transform(tree: Tree, text: str) -> Node:
+def _transform(tree: Tree[Token], text: str) -> Node:
     _check_depth(tree, text)
     try:
         return _Build(text).transform(tree)
@@ -163,7 +173,7 @@ def _transform(tree: Tree, text: str) -> Node:
         raise
 
 
-def _check_depth(tree: Tree, text: str) -> None:
+def _check_depth(tree: Tree[Token], text: str) -> None:
     """Refuse deep nesting before the recursive steps that follow could overflow the stack."""
     stack = [(tree, 1)]
     while stack:
@@ -173,9 +183,9 @@ def _check_depth(tree: Tree, text: str) -> None:
         stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
 
 
-def _first_token(tree: Tree) -> Token:
+def _first_token(tree: Tree[Token]) -> Token:
     """The leftmost token under ``tree``, found without recursion (lark's ``scan_values`` recurses)."""
-    stack: list[Tree | Token] = [tree]
+    stack: list[Tree[Token] | Token] = [tree]
     while stack:
         node = stack.pop()
         if isinstance(node, Token):
@@ -192,11 +202,11 @@ def _field(token: Token, text: str) -> Field:
     """Check a field name; suggest the nearest known one for a typo."""
     segments = [(quoted or plain, bool(quoted)) for quoted, plain in _SEGMENT.findall(str(token))]
     name, rest = segments[0][0].lower(), segments[1:]
-    where = {"line": token.line, "column": token.column}
+    line, column = _position(token)
     if name in PLAIN_FIELDS:
         if rest:
             raise _error(text, token, f"field {name!r} has no keys: write just '{name}'")
-        return Field(name, **where)
+        return Field(name, line=line, column=column)
     if name not in KEYED_FIELDS:
         raise _error(text, token, _unknown(str(token), name, rest))
     if not rest:
@@ -210,7 +220,7 @@ def _field(token: Token, text: str) -> Field:
         key: tuple[str | int, ...] = tuple(int(k) if k.isdigit() and not q else k for k, q in rest)
     else:
         key = (".".join(k for k, _ in rest),)
-    return Field(name, key, aggregate, **where)
+    return Field(name, key, aggregate, line=line, column=column)
 
 
 def _unknown(written: str, name: str, rest: list[tuple[str, bool]]) -> str:
@@ -224,7 +234,7 @@ def _unknown(written: str, name: str, rest: list[tuple[str, bool]]) -> str:
 
 
 @v_args(inline=True)
-class _Build(Transformer):
+class _Build(Transformer[Token, Node]):
     """lark tree -> dataclasses; terminals become Python values."""
 
     def __init__(self, text: str) -> None:
@@ -264,7 +274,7 @@ class _Build(Transformer):
             raise _error(self.text, token, f"duration {token} is out of range") from None
 
     def now(self, _now: Token, sign: Token | None = None, offset: timedelta | None = None) -> Now:
-        return Now(-offset if sign == "-" else offset or timedelta(0))
+        return Now(-offset if sign == "-" and offset is not None else offset or timedelta(0))
 
     def compare(self, field: Token, op: Token, value: Value) -> Comparison:
         return Comparison(_field(field, self.text), "!=" if op == "<>" else str(op), value)
@@ -299,7 +309,8 @@ class _Build(Transformer):
             parse_ref(ref)
         except ValidationError as exc:
             raise _error(self.text, name, f"{function}: {exc}") from None
-        return Lineage(function, ref, line=name.line, column=name.column)
+        line, column = _position(name)
+        return Lineage(function, ref, line=line, column=column)
 
     def and_(self, *items: Node) -> And:
         return And(items)
