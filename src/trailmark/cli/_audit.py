@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from trailmark.cli._app import open_store
+from trailmark.cli._listing import Column, ListFormat, emit
+from trailmark.cli._lists import FORMAT_HELP
 from trailmark.cli._render import console, print_json, when
+from trailmark.entities import to_dict
 from trailmark.errors import TrailmarkError
 
 audit = typer.Typer(help="Verify and read the tamper-evident audit log.", no_args_is_help=True)
@@ -58,17 +61,17 @@ def _last_anchor(path: Path) -> str | None:
 
 
 @audit.command()
-def usage(ref: Annotated[str, typer.Argument(help="The node: dataset:customers@1, exec:42...")]) -> None:
+def usage(
+    ref: Annotated[str, typer.Argument(help="The node: dataset:customers@1, exec:42...")],
+    format: Annotated[ListFormat, typer.Option("--format", help=FORMAT_HELP)] = ListFormat.table,
+) -> None:
     """Who read a node and which executions consumed it, and when. In Python: store.audit.usage(REF)."""
     with open_store() as store:
         found = store.audit.usage(ref)
-    table = Table()
-    for column in ("when", "action", "actor", "execution"):
-        table.add_column(column, overflow="fold")
-    for u in found:
-        execution = f"{u.execution} ({u.name})" if u.execution and u.name else (u.execution or "")
-        table.add_row(when(u.at), u.action, u.actor, execution)
-    console.print(table)
+    columns = [Column("when"), Column("action"), Column("actor", key=True), Column("execution", key=True)]
+    rows = [[when(u.at), u.action, u.actor, f"{u.execution} ({u.name})" if u.execution and u.name
+             else (u.execution or "")] for u in found]
+    emit(columns, rows, [dataclasses.asdict(u) for u in found], format, empty=f"no recorded use of {ref}")
 
 
 @audit.command()
@@ -79,7 +82,8 @@ def log(
         str | None, typer.Option("--since", help="An ISO date or time, or a duration back such as 7d.")
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=100000, help="How many of the newest entries.")] = 100,
-    json: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+    format: Annotated[ListFormat, typer.Option("--format", help=FORMAT_HELP)] = ListFormat.table,
+    json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
 ) -> None:
     """Show audit entries, oldest first. In Python: store.audit.log(target=..., actor=..., since=...)."""
     with open_store() as store:
@@ -87,9 +91,7 @@ def log(
     if json:
         print_json(entries)
         return
-    table = Table()
-    for column in ("seq", "time", "actor", "action", "target", "project", "hash"):
-        table.add_column(column, overflow="fold")
-    for e in entries:
-        table.add_row(str(e.seq), when(e.time), e.actor, e.action, e.target, e.project or "", e.hash[:12])
-    console.print(table)
+    columns = [Column("seq", justify="right"), Column("action", key=True), Column("target", key=True),
+               Column("actor"), Column("time"), Column("project"), Column("hash")]
+    rows = [[str(e.seq), e.action, e.target, e.actor, when(e.time), e.project or "", e.hash[:12]] for e in entries]
+    emit(columns, rows, [to_dict(e) for e in entries], format, empty="no audit entries match")

@@ -14,7 +14,8 @@ from rich.table import Table
 
 from trailmark.cli import _lists
 from trailmark.cli._app import app, open_store
-from trailmark.cli._render import console, print_json, when
+from trailmark.cli._listing import Column, ListFormat, emit
+from trailmark.cli._render import console, number, print_json, when
 from trailmark.entities import to_dict
 
 FAILED = 3  # exit status of a failed gate or a drifted batch
@@ -108,17 +109,19 @@ def leaderboard(
     metric: Annotated[str, typer.Option("--metric", help="The metric to rank by (each run's latest value).")],
     higher_is_better: Annotated[bool, typer.Option("--higher-is-better", help="Larger values rank first.")] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="How many runs.")] = 10,
+    format: Annotated[ListFormat, typer.Option("--format", help=_lists.FORMAT_HELP)] = ListFormat.table,
 ) -> None:
     """The best runs of an experiment by one metric. In Python: store.leaderboard(EXPERIMENT, metric=M)."""
     with open_store() as store:
         board = store.leaderboard(experiment, metric=metric, direction="max" if higher_is_better else "min",
                                   limit=limit)
-    table = Table(title=f"{experiment}: {metric} ({'higher' if higher_is_better else 'lower'} is better)")
-    for column in ("rank", "run", "name", metric, "started"):
-        table.add_column(column, overflow="fold")
-    for rank, (execution, value) in enumerate(board, start=1):
-        table.add_row(str(rank), execution.ref, execution.name, f"{value:.6g}", when(execution.started_at))
-    console.print(table)
+    columns = [Column("rank", justify="right"), Column("run", key=True), Column("name", key=True),
+               Column(metric, key=True, justify="right"), Column("started")]
+    rows = [[str(rank), e.ref, e.name, number(value), when(e.started_at)] for rank, (e, value) in enumerate(board, 1)]
+    records = [{"rank": rank, "run": e.ref, "name": e.name, metric: value, "started": e.started_at}
+               for rank, (e, value) in enumerate(board, 1)]
+    emit(columns, rows, records, format, empty=f"no run of {experiment} has {metric}",
+         title=f"{experiment}: {metric} ({'higher' if higher_is_better else 'lower'} is better)")
 
 
 # -- webhooks --------------------------------------------------------------------------------
@@ -285,10 +288,11 @@ def deployments_health(
 def models_list(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option("--limit", min=1, max=10000, help="How many versions to list.")] = 50,
+    format: Annotated[ListFormat, typer.Option("--format", help=_lists.FORMAT_HELP)] = ListFormat.table,
 ) -> None:
     """List registered model versions with their aliases, newest first; or move and protect aliases."""
     if ctx.invoked_subcommand is None:
-        _lists.models(limit=limit)
+        _lists.models(limit=limit, format=format)
 
 
 models.add_typer(aliases, name="alias")

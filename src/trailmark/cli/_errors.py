@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 
+import typer
 from typer.exceptions import Abort, TyperException
 
 from trailmark.errors import GateFailedError, TrailmarkError
 
 
-def run(app) -> None:
+def run(app: typer.Typer) -> None:
     """Run the Typer app; a usage mistake, a TrailmarkError or a missing optional package
     prints ``error: ...`` on one line and exits 1."""
     try:

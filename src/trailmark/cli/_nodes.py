@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from trailmark.cli._app import app, open_store
 from trailmark.cli._card import card_panel, recipe_panel
 from trailmark.cli._openlineage import print_column_lineage, print_run_events
 from trailmark.cli._protect import print_governance
-from trailmark.cli._render import console, node_table, print_json
+from trailmark.cli._render import console, figures, node_table, print_json
 from trailmark.entities import Artifact, Execution
 from trailmark.lineage._render import to_tree
 from trailmark.registry import model_card
@@ -36,26 +37,27 @@ class ExportFormat(str, enum.Enum):
 
 @app.command()
 def show(
-    ref: Annotated[str, typer.Argument(help="dataset:NAME[@VERSION], model:NAME@ALIAS, exec:ID, sha256:PREFIX or an id.")],
-    format: Annotated[ShowFormat | None, typer.Option("--format", help="json instead of a table.")] = None,
+    ref: Annotated[str, typer.Argument(help="dataset:NAME[@VERSION], model:NAME@ALIAS, exec:ID, sha256:…, an id.")],
+    format: Annotated[ShowFormat | None, typer.Option("--format", help="json: every field, raw.")] = None,
 ) -> None:
-    """Show one artifact or execution; a model also shows how it was built. In Python: store.get(REF)."""
+    """Show one artifact or execution; a model leads with its card. In Python: store.get(REF)."""
     with open_store() as store:
         node = store.get(ref)
         if format is ShowFormat.json:
             print_json(node)
             return
-        console.print(node_table(node))
-        if _is_model(node):
-            console.print(card_panel(model_card(store, node)))
+        if _is_model(node):  # the card first; its hyperparameters are not repeated below
+            console.print(card_panel(model_card(store, node), title=f"{node.ref}: how it was built"))
+        console.print(node_table(node, skip=("hyperparameters",) if _is_model(node) else ()))
         if isinstance(node, Execution):
             latest = store.latest_metrics(node)
             if latest:
-                console.print("[bold]metrics[/bold] " + ", ".join(f"{k}={v:g}" for k, v in latest.items()))
+                console.print("[bold]metrics[/bold] " + escape(figures(latest)))
         tags = store.tags(node)
         if tags:
-            console.print("[bold]tags[/bold] " + ", ".join(f"{k}={v}" for k, v in tags.items()))
+            console.print("[bold]tags[/bold] " + escape(", ".join(f"{k}={v}" for k, v in tags.items())))
         print_governance(store, node)
+        console.print(f"[dim]every field: trailmark show {escape(ref)} --format json[/dim]")
 
 
 @app.command()
@@ -78,8 +80,8 @@ def lineage(
         return
     with open_store() as store:
         graph = store.lineage(ref, direction=direction, depth=depth, types=type or None)
-    if format is GraphFormat.tree:
-        console.print(to_tree(graph))
+    if format is GraphFormat.tree:  # a long label wraps under its branch, never cut
+        console.print(to_tree(graph), soft_wrap=False)
     elif format is GraphFormat.json:
         print_json(graph.to_json())
     elif format is GraphFormat.dot:
@@ -102,7 +104,7 @@ def export(
             return
         node = store.get(ref)
         graph = store.lineage(node, direction="both", depth=1)
-        document = {"node": node, "tags": store.tags(node), "lineage": graph.to_dict()}
+        document: dict[str, Any] = {"node": node, "tags": store.tags(node), "lineage": graph.to_dict()}
         if isinstance(node, Execution):
             document["metrics"] = store.metrics(node)
         if _is_model(node):

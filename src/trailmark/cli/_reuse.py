@@ -6,10 +6,11 @@ import json
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
+from trailmark.cli import _rows
 from trailmark.cli._app import app, open_store
-from trailmark.cli._render import console, executions_table, print_json, when
+from trailmark.cli._listing import Column, ListFormat, emit
+from trailmark.cli._render import duration, figures, when
 from trailmark.entities import Execution
 from trailmark.errors import ValidationError
 from trailmark.store import Store
@@ -24,6 +25,8 @@ def reuse(
     ] = None,
     input: Annotated[list[str] | None, typer.Option("--input", help="An input reference (repeatable).")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=10000, help="How many to list.")] = 20,
+    format: Annotated[ListFormat, typer.Option("--format", help="table (fits the terminal), json or csv.")]
+    = ListFormat.table,
 ) -> None:
     """List earlier COMPLETE executions with exactly these params and inputs, newest first.
 
@@ -32,36 +35,24 @@ def reuse(
     params = dict(_param(text) for text in param) if param else None
     with open_store() as store:
         found = store.find_reusable(type, name, params=params, inputs=input or None, limit=limit)
-    if not found:
-        console.print("no reusable execution")
-        return
-    console.print(executions_table(found))
+    _rows.show(_rows.executions(found, metrics=[{} for _ in found]), format, empty="no reusable execution")
 
 
 @app.command()
 def similar(
     ref: Annotated[str, typer.Argument(help="A dataset, e.g. dataset:housing-train@1.")],
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="How many datasets.")] = 5,
-    format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    format: Annotated[ListFormat, typer.Option("--format", help="table (fits the terminal), json or csv.")]
+    = ListFormat.table,
 ) -> None:
     """List the datasets most like REF, best first: score, why, and the models trained on each."""
-    if format not in ("table", "json"):
-        raise ValidationError(f"unknown format {format!r}: use table or json")
     with open_store() as store:
         found = store.similar(ref, limit=limit)
-    if format == "json":
-        print_json([s.to_dict() for s in found])
-        return
-    if not found:
-        console.print("no other profiled dataset in this project")
-        return
-    table = Table()
-    for column in ("dataset", "score", "why", "models trained on it"):
-        table.add_column(column, overflow="fold")
-    for s in found:
-        models = "\n".join(f"{m.model} ({m.run}) {_metrics(m.metrics)}".rstrip() for m in s.models)
-        table.add_row(s.artifact.ref, f"{s.score:.3f}", "; ".join(s.reasons), models)
-    console.print(table)
+    columns = [Column("dataset", key=True), Column("score", justify="right"), Column("models trained on it"),
+               Column("why")]
+    rows = [[s.artifact.ref, f"{s.score:.3f}", "; ".join(f"{m.model} ({m.run}) {_metrics(m.metrics)}".rstrip()
+                                                        for m in s.models), "; ".join(s.reasons)] for s in found]
+    emit(columns, rows, [s.to_dict() for s in found], format, empty="no other profiled dataset in this project")
 
 
 def _param(text: str) -> tuple[str, Any]:
@@ -75,7 +66,7 @@ def _param(text: str) -> tuple[str, Any]:
 
 
 def _metrics(values: dict[str, float]) -> str:
-    return " ".join(f"{k}={v:.6g}" for k, v in sorted(values.items()))
+    return figures(dict(sorted(values.items())))
 
 
 def saved_seconds(store: Store, runs: list[Execution]) -> dict[int, float | None]:
@@ -85,13 +76,12 @@ def saved_seconds(store: Store, runs: list[Execution]) -> dict[int, float | None
     return {e.id: durations.get(e.cached_from) if e.cached_from is not None else None for e in runs}
 
 
-def cached_table(runs: list[Execution], saved: dict[int, float | None]) -> Table:
-    """Runs served from the cache: what each reused and the time that saved, with the total."""
-    table = Table(caption=f"time saved: {sum(s or 0.0 for s in saved.values()):.2f}s in {len(runs)} runs")
-    for column in ("ref", "type", "name", "started", "reused", "saved"):
-        table.add_column(column, overflow="fold")
-    for e in runs:
-        seconds = saved.get(e.id)
-        table.add_row(e.ref, e.type, e.name, when(e.started_at), f"exec:{e.cached_from}",
-                      f"{seconds:.2f}s" if seconds is not None else "")
-    return table
+def cached_listing(runs: list[Execution], saved: dict[int, float | None]) -> _rows.Listing:
+    """Runs served from the cache: what each reused and the time that saved."""
+    columns = [Column("ref", key=True), Column("name", key=True), Column("reused", key=True),
+               Column("saved", justify="right"), Column("type"), Column("started")]
+    rows = [[e.ref, e.name, f"exec:{e.cached_from}", duration(saved.get(e.id)), e.type, when(e.started_at)]
+            for e in runs]
+    records = [{"ref": e.ref, "name": e.name, "type": e.type, "started": e.started_at,
+                "reused": f"exec:{e.cached_from}", "saved_seconds": saved.get(e.id)} for e in runs]
+    return columns, rows, records

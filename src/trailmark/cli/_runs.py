@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import Annotated
 
 import typer
 
+from trailmark.cli import _rows
 from trailmark.cli._app import app, open_store
-from trailmark.cli._render import console, executions_table
-from trailmark.cli._reuse import cached_table, saved_seconds
+from trailmark.cli._listing import ListFormat
+from trailmark.cli._lists import FORMAT_HELP
+from trailmark.cli._render import console, duration
+from trailmark.cli._reuse import cached_listing, saved_seconds
 from trailmark.entities import Execution
 from trailmark.store import _validate
 
@@ -30,6 +32,7 @@ def runs(
     experiment: Annotated[str | None, typer.Option("--experiment", help="Only runs of this experiment.")] = None,
     deleted: Annotated[bool, typer.Option("--deleted", help="Soft-deleted runs too, marked.")] = False,
     cached: Annotated[bool, typer.Option("--cached", help="Only runs served from the cache, time saved.")] = False,
+    format: Annotated[ListFormat, typer.Option("--format", help=FORMAT_HELP)] = ListFormat.table,
 ) -> None:
     """List executions, newest first, nested ones under their parent. In Python: store.search(F, kind="executions")."""
     if ctx.invoked_subcommand is not None:
@@ -45,13 +48,14 @@ def runs(
         ordered = tree_order(page.items)
         latest = [store.latest_metrics(e) for e, _ in ordered]
         saved = saved_seconds(store, page.items) if cached else None
-    if not ordered:
-        console.print("no runs yet: try `trailmark demo`" if not parts else "no runs match")
-        return
+    empty = "no runs yet: try `trailmark demo`" if not parts else "no runs match"
     if saved is not None:
-        console.print(cached_table(page.items, saved))
+        _rows.show(cached_listing(page.items, saved), format, empty=empty,
+                   caption=f"time saved: {duration(sum(s or 0.0 for s in saved.values()))} in {len(page.items)} runs")
         return
-    console.print(executions_table([_shown(e, depth) for e, depth in ordered], metrics=latest))
+    runs = [e for e, _ in ordered]
+    _rows.show(_rows.executions(runs, metrics=latest, names=[_shown(e, depth) for e, depth in ordered]),
+               format, empty=empty)
 
 
 def tree_order(items: Sequence[Execution]) -> list[tuple[Execution, int]]:
@@ -70,12 +74,10 @@ def tree_order(items: Sequence[Execution]) -> list[tuple[Execution, int]]:
     return ordered
 
 
-def _shown(execution: Execution, depth: int) -> Execution:
-    """The execution as listed: its name indented under its parent, a deleted one marked."""
+def _shown(execution: Execution, depth: int) -> str:
+    """The name as listed: indented under its parent, a deleted one marked."""
     name = ("  " * (depth - 1) + "└ " if depth else "") + execution.name
-    if execution.lifecycle == "deleted":
-        name += " (deleted)"
-    return dataclasses.replace(execution, name=name)
+    return name + " (deleted)" if execution.lifecycle == "deleted" else name
 
 
 @runs_app.command("reap")

@@ -61,27 +61,34 @@ def to_mermaid(lineage: Lineage) -> str:
 
 
 def to_tree(lineage: Lineage) -> Tree:
-    """A Rich tree from the root along the walk; a node met twice is shown once, then marked."""
+    """A Rich tree from the root along the walk, depth first in printing order: a node met again
+    is marked "(shown above)", which it is, since it was expanded on an earlier line."""
     from rich.tree import Tree
 
     by_id = {n.id: n for n in lineage.nodes}
     root = by_id[lineage.root]
     tree = Tree(_styled(root))
     shown = {root.id}
-    stack = [(tree, root.id)]
+    stack = [(tree, item) for item in reversed(_next(lineage, root.id, by_id))]
     while stack:
-        branch, node_id = stack.pop()
-        for edge in lineage.children(node_id):
-            other = edge.source if lineage.direction == "upstream" else edge.target
-            if other not in by_id:
-                continue
-            role = f" [dim]({edge.role})[/dim]" if edge.role else ""
-            if other in shown:
-                branch.add(f"{_styled(by_id[other])}{role} [dim](see above)[/dim]")
-                continue
-            shown.add(other)
-            stack.append((branch.add(_styled(by_id[other]) + role), other))
+        parent, (other, role) = stack.pop()
+        if other in shown:
+            parent.add(f"{_styled(by_id[other])}{role} [dim](shown above)[/dim]")
+            continue
+        shown.add(other)
+        branch = parent.add(_styled(by_id[other]) + role)
+        stack.extend((branch, item) for item in reversed(_next(lineage, other, by_id)))
     return tree
+
+
+def _next(lineage: Lineage, node_id: int, by_id: dict[int, Node]) -> list[tuple[int, str]]:
+    """The neighbours one step along the walk, with their edge's role as markup."""
+    found = []
+    for edge in lineage.children(node_id):
+        other = edge.source if lineage.direction == "upstream" else edge.target
+        if other in by_id:
+            found.append((other, f" [dim]({edge.role})[/dim]" if edge.role else ""))
+    return found
 
 
 def _styled(node: Node) -> str:
@@ -94,4 +101,5 @@ def _plain_styled(node: Node) -> str:
     if isinstance(node, Artifact):
         return f"[bold cyan]{escape(node.ref)}[/bold cyan] [dim]{node.digest[:15]}[/dim]"
     color = {"COMPLETE": "green", "FAILED": "red"}.get(node.status.value, "yellow")
-    return f"[bold]{escape(node.type)}[/bold] {escape(node.name)} [dim]{node.ref}[/dim] [{color}]{node.status.value}[/{color}]"
+    state = f"[{color}]{node.status.value}[/{color}]"
+    return f"[bold]{escape(node.type)}[/bold] {escape(node.name)} [dim]{node.ref}[/dim] {state}"
