@@ -16,7 +16,7 @@ from trailmark.store.sql._tables import environments, executions, nodes, params,
 from trailmark.store.sql._upsert import upsert
 
 
-def execution_query() -> Select:
+def execution_query() -> Select[Any]:
     """SELECT of execution rows with their project name, ready for :func:`to_execution`."""
     return select(executions, projects.c.name.label("project")).join(
         projects, projects.c.id == executions.c.project_id
@@ -60,7 +60,7 @@ def load_execution(conn: Connection, execution_id: int) -> Execution:
 def ensure_environment(conn: Connection, digest: str, packages: dict[str, str]) -> int:
     """Id of the stored package set with this digest; stored once, shared by every run."""
     upsert(conn, environments, {"digest": digest, "packages": packages}, keys=["digest"])
-    return conn.execute(select(environments.c.id).where(environments.c.digest == digest)).scalar_one()
+    return int(conn.execute(select(environments.c.id).where(environments.c.digest == digest)).scalar_one())
 
 
 def insert_execution(
@@ -78,7 +78,7 @@ def insert_execution(
     uid: str | None = None,
 ) -> int:
     """Insert a RUNNING execution (its heartbeat starts now); ``uid`` defaults to a random one."""
-    node_id = conn.execute(nodes.insert().values(kind="execution").returning(nodes.c.id)).scalar_one()
+    node_id: int = conn.execute(nodes.insert().values(kind="execution").returning(nodes.c.id)).scalar_one()
     conn.execute(
         executions.insert().values(
             id=node_id,

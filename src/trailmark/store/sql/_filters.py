@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Table, and_, exists, func, literal, not_, or_, select, true
 from sqlalchemy.sql.expression import FromClause
 
 from trailmark.errors import FilterSyntaxError, TrailmarkError
-from trailmark.search import And, Comparison, Field, InList, IsNull, Lineage, Node, Not, Now, Or, Value
-from trailmark.search import parse_datetime
+from trailmark.search import And, Comparison, Field, InList, IsNull, Lineage, Node, Not, Now, Or, Value, parse_datetime
 from trailmark.store import _validate
-from trailmark.store.sql._dialects import json_parts, like, seconds_between
+from trailmark.store.sql._dialects import JsonParts, json_parts, like, seconds_between
 from trailmark.store.sql._lineage import walk
 from trailmark.store.sql._tables import (
     artifacts,
@@ -61,7 +60,7 @@ _HINTS = {"text": "quote the value, as in {f} = 'x'", "number": "compare it with
           "reference": "compare it with a quoted reference, as in parent = 'exec:12'"}
 
 Resolve = Callable[[str], int]
-KeyedId = tuple[str, tuple]
+KeyedId = tuple[str, tuple[str | int, ...]]
 
 
 def table_of(kind: str) -> Table:
@@ -120,7 +119,8 @@ class Compiler:
             if len({_category(v) for v in node.values}) > 1:
                 raise _error(node.field, f"the IN list of '{node.field}' mixes values of different types")
             values = [self._typed(node.field, v, "=") for v in node.values]
-            return self._where(node.field, node.values[0], lambda c: c.not_in(values) if node.negated else c.in_(values))
+            negated = node.negated
+            return self._where(node.field, node.values[0], lambda c: c.not_in(values) if negated else c.in_(values))
         return self._compare(node.field, node.op, node.value)
 
     def check(self, field: Field) -> None:
@@ -134,12 +134,13 @@ class Compiler:
         if "like" in op:
             if _HOLDS.get(field.name, "text") not in ("text", "param", "json"):
                 raise _error(field, f"{op.upper()} applies to text, and '{field}' is not text")
-            if (len(value) - len(value.rstrip("\\"))) % 2:  # type: ignore[union-attr]
+            pattern = cast(str, value)  # the parser lets only a 'quoted pattern' follow LIKE
+            if (len(pattern) - len(pattern.rstrip("\\"))) % 2:
                 raise _error(field, "a LIKE pattern cannot end with a lone '\\'")
             sensitive, negated = op in ("like", "not like"), op.startswith("not")
 
-            def matches(column: ColumnElement) -> ColumnElement[bool]:
-                found = like(self.dialect, column, value, case_sensitive=sensitive)  # type: ignore[arg-type]
+            def matches(column: ColumnElement[Any]) -> ColumnElement[bool]:
+                found = like(self.dialect, column, pattern, case_sensitive=sensitive)
                 return not_(found) if negated else found
 
             return self._where(field, value, matches)
@@ -148,7 +149,7 @@ class Compiler:
         typed = self._typed(field, value, op)
         return self._where(field, value, lambda c: getattr(c, _OPERATORS[op])(typed))
 
-    def _where(self, field: Field, value: Value, test: Callable[[ColumnElement], ColumnElement[bool]]
+    def _where(self, field: Field, value: Value, test: Callable[[ColumnElement[Any]], ColumnElement[bool]]
                ) -> ColumnElement[bool]:
         """``test`` applied to the field's value: inside an EXISTS for keyed fields, NULL-safe for others."""
         if field.name in _KEYED:
@@ -165,7 +166,8 @@ class Compiler:
     def _is_null(self, field: Field, negated: bool) -> ColumnElement[bool]:
         if field.name in _KEYED:
             alias, owned = self.source(field)
-            present = true() if key_of(field) in self.joined else exists(select(literal(1)).select_from(alias).where(owned))
+            probe = exists(select(literal(1)).select_from(alias).where(owned))
+            present: ColumnElement[bool] = true() if key_of(field) in self.joined else probe
         elif field.name in _MEMBERSHIP:
             present = self._member(field, true())
         elif field.name in _JSON:
@@ -227,13 +229,13 @@ class Compiler:
         if holds == "reference" and category == "number" and op in ("=", "!=") and isinstance(value, int):
             return value
         if holds == "reference" and category == "text" and op in ("=", "!="):
-            return self._node_id(field, value)  # type: ignore[arg-type]
+            return self._node_id(field, cast(str, value))  # the text category holds only str
         if holds in ("param", "json") and category in ("text", "number", "bool"):
             return ("true" if value else "false") if category == "bool" else value
         hint = _HINTS[holds].format(f=field)
         raise _error(field, f"'{field}' cannot be compared with {_DESCRIBE[category]}: {hint}")
 
-    def _column(self, field: Field, value: Value) -> ColumnElement:
+    def _column(self, field: Field, value: Value | None) -> ColumnElement[Any]:
         """The SQL value of a plain field, or of a JSON field read as the literal's type."""
         if field.name in _JSON:
             parts = self._json(field)
@@ -249,7 +251,7 @@ class Compiler:
                 **_COLUMNS}.get(field.name, field.name)
         return self.table.c[name]
 
-    def _json(self, field: Field):
+    def _json(self, field: Field) -> JsonParts:
         return json_parts(self.dialect, _JSON[field.name], field.key)
 
     def _member(self, field: Field, test: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -279,14 +281,14 @@ class Compiler:
         alias = (latest_metrics if name == "metrics" else params).alias() if alias is None else alias
         return alias, and_(alias.c.execution_id == self.owner(), alias.c.key == key)
 
-    def owner(self) -> ColumnElement:
+    def owner(self) -> ColumnElement[Any]:
         """The execution whose params and metrics a row has: itself, or the first that output the artifact."""
         if self.table is executions:
             return executions.c.id
         return (select(events.c.source_id).where(events.c.target_id == artifacts.c.id, events.c.kind == "OUTPUT")
                 .order_by(events.c.id).limit(1).correlate(artifacts).scalar_subquery())
 
-    def sort_columns(self, field: Field) -> list[tuple[ColumnElement, bool]]:
+    def sort_columns(self, field: Field) -> list[tuple[ColumnElement[Any], bool]]:
         """The values a field sorts by, each with whether it can be NULL (params and JSON: numbers, then text)."""
         self.check(field)
         if field.name in _KEYED:
@@ -304,7 +306,7 @@ class Compiler:
         return [(self._column(field, None), field.name in _NULLABLE)]
 
 
-def _keyed_column(field: Field, alias: FromClause, value: Value) -> ColumnElement:
+def _keyed_column(field: Field, alias: FromClause, value: Value) -> ColumnElement[Any]:
     if field.name == "metrics":
         return alias.c[{"min": "min_value", "max": "max_value"}.get(field.aggregate or "", "value")]
     if field.name == "params":
@@ -312,7 +314,7 @@ def _keyed_column(field: Field, alias: FromClause, value: Value) -> ColumnElemen
     return alias.c.label if field.name == "classification" else alias.c.value
 
 
-def _category(value: Value) -> str:
+def _category(value: Value | None) -> str:
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, (int, float)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Connection, func, literal, select, union_all
 
 from trailmark.errors import AmbiguousReferenceError, NotFoundError
 from trailmark.refs import ArtifactRef, DigestRef, ExecutionRef, IdRef, Reference, UidRef, format_ref
@@ -65,10 +65,10 @@ def _by_digest(conn: Connection, project_id: int, prefix: str) -> int:
             f"{', '.join(candidates)}; give more digits",
             candidates=candidates,
         )
-    return rows[0].id
+    return int(rows[0].id)
 
 
-def _series(project_id: int, ref: ArtifactRef) -> tuple:
+def _series(project_id: int, ref: ArtifactRef) -> tuple[ColumnElement[bool], ...]:
     return (
         artifacts.c.project_id == project_id,
         artifacts.c.name == ref.name,
@@ -85,17 +85,17 @@ def _by_name(conn: Connection, project_id: int, ref: ArtifactRef, at: datetime |
         found = conn.execute(query.where(artifacts.c.version == ref.version)).first()
         if found is None:
             raise NotFoundError(_missing_version(conn, ref, series))
-        return found.id
+        return int(found.id)
     if at is not None:
         query = query.where(artifacts.c.created_at <= at)
     found = conn.execute(query.order_by(artifacts.c.version.desc()).limit(1)).first()
     if found is None:
         when = f" at {at.isoformat()}" if at is not None else ""
         raise NotFoundError(f"no {ref.type} named {ref.name!r}{when}")
-    return found.id
+    return int(found.id)
 
 
-def _missing_version(conn: Connection, ref: ArtifactRef, series: tuple) -> str:
+def _missing_version(conn: Connection, ref: ArtifactRef, series: tuple[ColumnElement[bool], ...]) -> str:
     latest = conn.execute(select(func.max(artifacts.c.version)).where(*series)).scalar()
     if latest is None:
         return f"no {ref.type} named {ref.name!r}"
@@ -112,4 +112,4 @@ def _by_alias(conn: Connection, project_id: int, ref: ArtifactRef, at: datetime 
     if artifact_id is None:
         when = f" at {at.isoformat()}" if at is not None else ""
         raise NotFoundError(f"no alias {ref.alias!r} on {ref.type} {ref.name!r}{when}")
-    return artifact_id
+    return int(artifact_id)

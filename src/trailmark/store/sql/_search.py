@@ -17,17 +17,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, false, or_
+from sqlalchemy import ColumnElement, Connection, FromClause, Row, and_, bindparam, false, or_
 
 from trailmark.entities import Page
 from trailmark.errors import ValidationError
 from trailmark.refs import parse_ref
-from trailmark.store import _validate
 from trailmark.search import And, Field, IsNull, Node, names_field, parse, parse_order
+from trailmark.store import _validate
 from trailmark.store.sql import _keys
 from trailmark.store.sql._artifacts import artifact_query, to_artifact
-from trailmark.store.sql._filters import JOINABLE, KINDS, Compiler, guaranteed, key_of, table_of
 from trailmark.store.sql._executions import execution_query, to_execution
+from trailmark.store.sql._filters import JOINABLE, KINDS, Compiler, KeyedId, guaranteed, key_of, table_of
 from trailmark.store.sql._refs import resolve
 from trailmark.store.sql._tables import artifacts, latest_metrics, params, tags
 
@@ -35,7 +35,7 @@ _BAD_TOKEN = "invalid page token: pass the next_page_token of the previous page 
 DEFAULT_ORDER = ("created desc",)
 _INDEX_TABLES = {"metrics": latest_metrics, "params": params, "tags": tags}
 
-SortKey = tuple[ColumnElement, bool, bool]  # (value, descending, nullable)
+SortKey = tuple[ColumnElement[Any], bool, bool]  # (value, descending, nullable)
 
 
 def search(
@@ -97,7 +97,7 @@ def search(
 
 def _fetch(conn: Connection, project_id: int, kind: str, tree: Node | None, orders: list[tuple[Field, bool]],
            tiebreak_desc: bool, after: list[Any] | None, limit: int, now: datetime,
-           hide_deleted: bool = True) -> list[Any]:
+           hide_deleted: bool = True) -> Sequence[Row[Any]]:
     """Rows matching ``tree`` in ``orders`` (then id), starting after the sort values ``after``."""
     compiler = _compiler(conn, project_id, kind, tree, [field for field, _ in orders], now)
     sort = _sort_keys(compiler, orders, tiebreak_desc)
@@ -115,7 +115,8 @@ def _fetch(conn: Connection, project_id: int, kind: str, tree: Node | None, orde
             raise ValidationError(_BAD_TOKEN)
         query = query.where(_after(sort, after))
     labels = [value.label(f"_sort{i}") for i, (value, _, _) in enumerate(sort)]
-    query = query.add_columns(*labels).order_by(*(_ordering(label, key) for label, key in zip(labels, sort)))
+    ordering = (_ordering(label, key) for label, key in zip(labels, sort, strict=True))
+    query = query.add_columns(*labels).order_by(*ordering)
     return conn.execute(query.limit(limit)).all()
 
 
@@ -131,7 +132,7 @@ def _compiler(
     """A compiler that joins the index rows of the sort fields every match has, so that
     the database can walk their (key, value) index in order instead of sorting."""
     every_match_has = guaranteed(tree)
-    joined = {}
+    joined: dict[KeyedId, FromClause] = {}
     for field in sort_fields:
         key = key_of(field)
         if key in every_match_has and key not in joined:
@@ -154,7 +155,7 @@ def _sort_keys(compiler: Compiler, orders: list[tuple[Field, bool]], descending:
     return keys
 
 
-def _ordering(label: ColumnElement, key: SortKey) -> ColumnElement:
+def _ordering(label: ColumnElement[Any], key: SortKey) -> ColumnElement[Any]:
     _, descending, nullable = key
     ordered = label.desc() if descending else label.asc()
     return ordered.nulls_last() if nullable else ordered
@@ -163,14 +164,14 @@ def _ordering(label: ColumnElement, key: SortKey) -> ColumnElement:
 def _after(sort: list[SortKey], values: list[Any]) -> ColumnElement[bool]:
     """Rows that sort strictly after ``values``, with NULLs last in either direction."""
     branches = []
-    for i, ((column, descending, nullable), value) in enumerate(zip(sort, values)):
+    for i, ((column, descending, nullable), value) in enumerate(zip(sort, values, strict=True)):
         if value is None:
             continue  # within this column nothing sorts after a NULL; later columns decide
         bound = bindparam(None, value, type_=column.type)
         beyond = column < bound if descending else column > bound
         if nullable:
             beyond = or_(beyond, column.is_(None))
-        earlier = [_same(c, v) for (c, _, _), v in zip(sort[:i], values[:i])]
+        earlier = [_same(c, v) for (c, _, _), v in zip(sort[:i], values[:i], strict=True)]
         branches.append(and_(*earlier, beyond))
     condition = or_(*branches) if branches else false()
     first, descending, nullable = sort[0]
@@ -181,7 +182,7 @@ def _after(sort: list[SortKey], values: list[Any]) -> ColumnElement[bool]:
     return condition
 
 
-def _same(column: ColumnElement, value: Any) -> ColumnElement[bool]:
+def _same(column: ColumnElement[Any], value: Any) -> ColumnElement[bool]:
     return column.is_(None) if value is None else column == bindparam(None, value, type_=column.type)
 
 
