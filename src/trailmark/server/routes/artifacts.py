@@ -15,7 +15,7 @@ router = api_router("artifacts")
 
 
 @router.post("/artifacts", response_model=ArtifactOut)
-def log_artifact(body: ArtifactIn, store: Writer):
+def log_artifact(body: ArtifactIn, store: Writer) -> dict[str, Any]:
     """Log a version of an artifact; known content returns the version already stored.
 
     The server never reads ``uri``: without ``digest``, the version is identified by a
@@ -26,7 +26,7 @@ def log_artifact(body: ArtifactIn, store: Writer):
     return to_dict(store.log_artifact(body.type, body.name, body.uri, digest=digest, properties=properties))
 
 
-def server_digest(uri: str | None, digest: str | None, properties: dict[str, Any]) -> str:
+def server_digest(uri: str | None, digest: str | None, properties: dict[str, Any]) -> str | None:
     """The digest of an artifact sent to the server, which never reads ``uri``."""
     if uri is not None and "://" not in uri:
         raise ValidationError(f"uri {uri!r} has no scheme: send file:///ABSOLUTE/PATH, s3://... and so on")
@@ -34,6 +34,6 @@ def server_digest(uri: str | None, digest: str | None, properties: dict[str, Any
 
 
 @router.get("/series/{type}/{name:path}", response_model=list[ArtifactOut])
-def versions(type: str, name: str, store: Reader):
+def versions(type: str, name: str, store: Reader) -> list[dict[str, Any]]:
     """Every version of the ``type``/``name`` series, oldest first (a model's versions: type ``Model``)."""
     return [to_dict(a) for a in store.versions(type, name)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Response
 
 from trailmark.entities import to_dict
@@ -12,7 +14,7 @@ router = api_router("executions")
 
 
 @router.post("/executions", response_model=ExecutionOut)
-def start_execution(body: ExecutionIn, store: Writer):
+def start_execution(body: ExecutionIn, store: Writer) -> dict[str, Any]:
     """Start a RUNNING execution, optionally in a context (an experiment or pipeline)."""
     execution = store.start_execution(
         body.type, body.name, params=body.params, context=body.context, context_type=body.context_type,
@@ -34,12 +36,12 @@ def link(ref: str, body: LinkIn, store: Writer) -> None:
 
 
 @router.post("/executions/{ref}/end", response_model=ExecutionOut)
-def end_execution(ref: str, body: EndIn, store: Writer):
+def end_execution(ref: str, body: EndIn, store: Writer) -> dict[str, Any]:
     """End a running execution as COMPLETE or FAILED; ending it twice is a conflict (409)."""
     return to_dict(store.end_execution(ref, status=body.status, error=body.error, resources=body.resources))
 
 
 @router.get("/packages/{digest}", response_model=dict[str, str])
-def packages(digest: str, store: Reader):
+def packages(digest: str, store: Reader) -> dict[str, str]:
     """The package versions of an environment, by its ``packages_digest``."""
     return store.packages(digest)

@@ -18,7 +18,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", response_model=HealthOut, responses={503: {"model": HealthOut}})
-def healthz(request: Request):
+def healthz(request: Request) -> dict[str, str] | JSONResponse:
     """200 ``ok`` when the database answers, else 503 ``unavailable``. Needs no token."""
     try:
         with request.app.state.store.engine.connect() as conn:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query
 
@@ -20,6 +20,6 @@ def lineage(
     direction: Annotated[str, Query(json_schema_extra={"enum": ["upstream", "downstream", "both"]})] = "downstream",
     depth: Annotated[int | None, Query(le=MAX_VERSION, description="Stop after this many edges.")] = None,
     types: Annotated[list[str] | None, Query(description="Keep only nodes of these types (repeatable).")] = None,
-):
+) -> dict[str, Any]:
     """What was derived from a node (downstream), what it came from (upstream), or both."""
     return store.lineage(ref, direction=direction, depth=depth, types=types or None).to_dict()

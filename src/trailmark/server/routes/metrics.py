@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query, Response
 
@@ -22,6 +22,7 @@ def log_metric_points(ref: str, body: MetricsIn, store: Writer) -> None:
 
 
 @router.get("/executions/{ref}/metrics", response_model=list[MetricOut])
-def metrics(ref: str, store: Reader, key: Annotated[str | None, Query(description="Only this metric.")] = None):
+def metrics(ref: str, store: Reader, key: Annotated[str | None, Query(description="Only this metric.")] = None
+            ) -> list[dict[str, Any]]:
     """The metric series of an execution, ordered by key and step."""
     return [to_dict(m) for m in store.metrics(ref, key=key)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query, Response
 
@@ -19,13 +19,13 @@ def get(
     ref: str,
     store: Reader,
     at: Annotated[datetime | None, Query(description="Resolve aliases and 'latest' as they were then.")] = None,
-):
+) -> dict[str, Any]:
     """The artifact or execution a reference names: dataset:NAME@3, model:NAME@production, exec:42..."""
     return to_dict(store.get(ref, at=at))
 
 
 @router.get("/tags/{ref:path}", response_model=dict[str, str])
-def tags(ref: str, store: Reader):
+def tags(ref: str, store: Reader) -> dict[str, str]:
     """The tags of a node."""
     return store.tags(ref)
 

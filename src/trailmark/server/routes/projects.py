@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query, Request
 
@@ -16,7 +16,7 @@ router = api_router("projects")
 
 
 @router.put("/projects/{name:path}", response_model=ProjectOut)
-def create_project(name: str, request: Request, actor: Caller):
+def create_project(name: str, request: Request, actor: Caller) -> dict[str, str]:
     """Create a project if it does not exist (what connecting with ``project=NAME`` does).
 
     Once the server has users, only members reach a project here; others are refused,
@@ -28,13 +28,14 @@ def create_project(name: str, request: Request, actor: Caller):
 
 
 @router.get("/projects/{name:path}", response_model=ProjectOut)
-def get_project(name: str, request: Request, actor: Caller):
+def get_project(name: str, request: Request, actor: Caller) -> dict[str, str]:
     """A project, or 404 if there is none of that name."""
     _auth.require(request, name, Role.VIEWER)
     return {"name": request.app.state.store.for_project(name, actor=actor.name).project}
 
 
 @router.get("/contexts", response_model=list[ContextOut])
-def contexts(store: Reader, type: Annotated[str | None, Query(description="Experiment, Pipeline...")] = None):
+def contexts(store: Reader, type: Annotated[str | None, Query(description="Experiment, Pipeline...")] = None
+             ) -> list[dict[str, Any]]:
     """The experiments and pipelines of the project."""
     return [to_dict(c) for c in store.contexts(type=type)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 
@@ -16,7 +16,9 @@ router = api_router("registry")
 
 
 @router.post("/aliases", response_model=AliasMoveOut)
-def set_alias(body: AliasIn, store: Writer, request: Request, project: Annotated[str, Depends(project_name)]):
+def set_alias(
+    body: AliasIn, store: Writer, request: Request, project: Annotated[str, Depends(project_name)]
+) -> dict[str, Any]:
     """Point an alias (production, staging...) of a model at a version; null removes it.
 
     A protected alias runs its gate first (409 ``gate_failed`` when the version is worse);
@@ -32,6 +34,6 @@ def alias_history(
     store: Reader,
     model: Annotated[str, Query(description="The model's name.")],
     alias: Annotated[str | None, Query(description="Only this alias.")] = None,
-):
+) -> list[dict[str, Any]]:
     """Every move of a model's aliases (or of one alias), oldest first."""
     return [to_dict(move) for move in store.alias_history(model, alias)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query
 
@@ -22,7 +22,7 @@ def search(
     limit: Annotated[int, Query(description="Items per page.")] = 100,
     page_token: Annotated[str | None, Query(description="next_page_token of the previous page.")] = None,
     include_deleted: Annotated[bool, Query(description="Soft-deleted nodes too.")] = False,
-):
+) -> dict[str, Any]:
     """One page of matches; a filter that does not parse is 400 ``filter_syntax``."""
     page = store.search(filter, kind=kind, order_by=order_by, limit=limit, page_token=page_token,
                         include_deleted=include_deleted)
