@@ -1,4 +1,6 @@
-"""``tm.autolog()``: every scikit-learn ``fit`` logs its data, hyperparameters, training metrics and model.
+"""``tm.autolog()``: every scikit-learn ``fit`` logs its data, hyperparameters, training metrics and model;
+XGBoost and LightGBM training (``_autolog_boost``), Lightning's ``Trainer.fit`` and Keras' ``Model.fit``
+(``_autolog_deep``) are logged too, where installed.
 
 The ``fit`` defined by each scikit-learn estimator class (every ``BaseEstimator``
 subclass imported so far, and, through a ``BaseEstimator.__init_subclass__`` hook, every
@@ -19,6 +21,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from trailmark.tracking import _autolog_boost, _autolog_common, _autolog_deep
 from trailmark.tracking._active import active_store, current_run
 from trailmark.tracking._data import is_data
 
@@ -73,7 +76,8 @@ def autolog(
     log_models: bool = True,
     training_metrics: bool = True,
 ) -> Autologged | None:
-    """Log every scikit-learn ``fit(X, y)``: inside a run on that run, otherwise in a new Train run.
+    """Log every scikit-learn ``fit(X, y)``, ``xgb.train``, ``lgb.train``, Lightning ``Trainer.fit`` and
+    Keras ``Model.fit`` (those installed, imported now): inside a run on that run, otherwise in a new Train run.
 
     Logs X as a Dataset input (``dataset_name``, default ``CLASS.X``, role ``train``) and
     y (``NAME.y``, role ``target``), the hyperparameters as params, training metrics
@@ -83,7 +87,7 @@ def autolog(
     ``autolog(disable=True)`` puts every original ``fit`` back.
 
     Returns what it logs from now on (:class:`Autologged`: ``.runs``, ``.models``,
-    ``.model``), or None when disabled or scikit-learn is missing; inside a run,
+    ``.model``), or None when disabled or no framework it logs is installed; inside a run,
     ``run.model`` and ``run.logged`` show the same.
 
     Example:
@@ -98,16 +102,24 @@ def autolog(
             _settings = None
             _unpatch_all()
             return None
+        _settings = _Settings(dataset_name, model_name, log_datasets, log_models, training_metrics)
+        others = _autolog_boost.patch_installed(_current) + _autolog_deep.patch_installed(_current)
         try:
             from sklearn.base import BaseEstimator
         except ImportError:
-            _logger.warning("autolog: scikit-learn is not installed, so there is no fit to log")
+            if others:
+                return _settings.logged
+            _settings = None
+            _logger.warning("autolog: scikit-learn is not installed, nor any other framework it logs")
             return None
-        _settings = _Settings(dataset_name, model_name, log_datasets, log_models, training_metrics)
         for cls in _subclasses(BaseEstimator):
             _patch(cls)
         _install_hook(BaseEstimator)
         return _settings.logged
+
+
+def _current() -> _Settings | None:
+    return _settings
 
 
 def is_patched(cls: type) -> bool:
@@ -140,6 +152,7 @@ def _patch(cls: type) -> None:
 
 
 def _unpatch_all() -> None:
+    _autolog_common.unpatch_all()
     for cls, fit in _patched.items():
         if getattr(cls.__dict__.get("fit"), _ORIGINAL, None) is fit:
             cls.fit = fit  # type: ignore[attr-defined]
