@@ -95,7 +95,8 @@ class NumericSummary:
             out["histogram"] = self._histogram(values)
         if self._quantiles:  # the distribution at equal steps: what drift tests (PSI, KS) compare
             out["quantiles"] = np.quantile(values, np.linspace(0.0, 1.0, self._quantiles + 1)).tolist()
-        return json_safe(out)
+        safe: dict[str, Any] = json_safe(out)
+        return safe
 
     def _histogram(self, ordered: np.ndarray) -> dict[str, list[Any]] | None:
         """Equal-width bins over the finite range, as numpy.histogram; scaled up when sampled."""
@@ -179,7 +180,7 @@ class CategoricalSummary:
             if table.num_rows:  # select_k_unstable refuses k=0 (no value repeats) on some pyarrow versions
                 best = table.take(pc.select_k_unstable(table, k=min(self._top, table.num_rows), sort_keys=keys))
                 best = best.sort_by(keys)
-                top = zip(best.column("value").to_pylist(), best.column("count").to_pylist())
+                top = zip(best.column("value").to_pylist(), best.column("count").to_pylist(), strict=True)
                 out["top"] = [[_label(value), count] for value, count in top]
         if self._counts:
             out.update(_category_counts(values, counts, self._counts))
@@ -226,4 +227,5 @@ class TemporalSummary:
             self._max = high if self._max is None else max(self._max, high)
 
     def result(self) -> dict[str, Any]:
-        return json_safe({"min": self._min, "max": self._max})
+        safe: dict[str, Any] = json_safe({"min": self._min, "max": self._max})
+        return safe

@@ -100,7 +100,10 @@ class _Walker:
     def _object(self, obj: Any) -> None:
         cls = type(obj)
         self._put(b"object", _dotted(cls).encode())
-        if cls.__reduce_ex__ is object.__reduce_ex__ and cls.__reduce__ is object.__reduce__:
+        # As objects: mypy reads these as bound to a type object; they are the class's functions.
+        reduce_ex: object = cls.__reduce_ex__
+        reduce: object = cls.__reduce__
+        if reduce_ex is object.__reduce_ex__ and reduce is object.__reduce__:
             state = _state(obj)
             if state is not None:
                 self.feed(state)

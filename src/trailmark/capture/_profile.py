@@ -117,7 +117,7 @@ class TableProfile:
         out: dict[str, Any] = {"rows": self.rows, "columns": len(names)}
         if self.options.schema:
             types = dtypes if dtypes is not None else [str(t) for t in self._types.values()]
-            out["schema"] = [{"name": n, "dtype": t} for n, t in zip(names, types)]
+            out["schema"] = [{"name": n, "dtype": t} for n, t in zip(names, types, strict=False)]
         if self.options.missing:
             out["missing"] = dict(self._missing)
         if self.options.duplicates:

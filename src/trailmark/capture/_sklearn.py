@@ -86,7 +86,7 @@ def fitted_state(estimator: Any, columns: list[str] | None) -> dict[str, Any]:
     support = getattr(estimator, "get_support", None)
     if callable(support):
         mask = [bool(flag) for flag in support()]
-        state["selected_features"] = [c for c, keep in zip(columns or range(len(mask)), mask) if keep]
+        state["selected_features"] = [c for c, keep in zip(columns or range(len(mask)), mask, strict=False) if keep]
     return state
 
 
@@ -125,7 +125,7 @@ def _selected(selection: Any, columns: list[str] | None) -> list[str] | None:
     if columns is None or all(isinstance(v, str) for v in values):
         return [str(v) for v in values]
     if values and all(type(v).__name__ in ("bool", "bool_") for v in values):
-        return [c for c, keep in zip(columns, values) if keep]
+        return [c for c, keep in zip(columns, values, strict=False) if keep]
     return [columns[int(v)] for v in values]
 
 
@@ -143,7 +143,7 @@ def _output_names(step: Any, columns: list[str] | None) -> list[str] | None:
 
 def _per_column(value: Any, columns: list[str] | None) -> Any:
     if columns is not None and not isinstance(value, (str, dict)) and _length(value) == len(columns) > 0:
-        return {column: json_safe(item) for column, item in zip(columns, value)}
+        return {column: json_safe(item) for column, item in zip(columns, value, strict=True)}
     if getattr(value, "ndim", 0) == 2 and value.shape[0] == 1 and columns and value.shape[1] == len(columns):
         return _per_column(value[0], columns)
     return json_safe(value)

@@ -102,7 +102,8 @@ def _schema(frame: Any, spec: Mapping[str, str]) -> list[dict[str, Any]]:
     out = []
     for column, expected in spec.items():
         if column not in frame.columns:
-            out.append(_result("schema", column, False, None, expected, f"{column}: no such column, expected {expected}"))
+            out.append(_result("schema", column, False, None, expected,
+                               f"{column}: no such column, expected {expected}"))
             continue
         actual = frame[column].dtype
         passed = _dtype_matches(actual, str(expected))
@@ -157,7 +158,8 @@ def _ranges(frame: Any, spec: Mapping[str, Any]) -> list[dict[str, Any]]:
         measured = {"min": lowest, "max": highest, "outside": count}
         bounds = f"[{'-inf' if low is None else low}, {'inf' if high is None else high}]"
         out.append(_result("ranges", column, count == 0, measured, expected,
-                           f"{column}: {count} value{'s' * (count != 1)} outside {bounds} (min {lowest}, max {highest})"))
+                           f"{column}: {count} value{'s' * (count != 1)} outside {bounds} "
+                           f"(min {lowest}, max {highest})"))
     return out
 
 
