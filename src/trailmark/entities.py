@@ -245,7 +245,9 @@ def from_dict(cls: type[T], data: dict[str, Any]) -> T:
 
 def node_from_dict(data: dict[str, Any]) -> Node:
     """Rebuild an Artifact or Execution from its dict, by its ``kind`` key."""
-    return from_dict(Execution if data.get("kind") == "execution" else Artifact, data)
+    if data.get("kind") == "execution":
+        return from_dict(Execution, data)
+    return from_dict(Artifact, data)
 
 
 def dumps(value: Any) -> str:

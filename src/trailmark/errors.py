@@ -21,6 +21,7 @@ response by class alone, and the HTTP client maps it back.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 
 class TrailmarkError(Exception):
@@ -58,7 +59,7 @@ class DataValidationError(ValidationError):
     code = "data_invalid"
     http_status = 422
 
-    def __init__(self, message: str, *, report: dict | None = None) -> None:
+    def __init__(self, message: str, *, report: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.report = report or {}
 

@@ -23,7 +23,7 @@ class ModelRegistry:
 
     def versions(self, name: str) -> list[Artifact]:
         """Every version of a model, oldest first."""
-        return self.store.versions(MODEL, name)  # type: ignore[attr-defined]
+        return self.store.versions(MODEL, name)
 
     def set_alias(self, name: str, alias: str, *, version: int, force: bool = False) -> AliasMove:
         """Point ``alias`` (``production``, ``staging``...) at one version; the move is kept in history.

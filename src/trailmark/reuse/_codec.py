@@ -121,7 +121,7 @@ def _value(shape: Any, archive: zipfile.ZipFile, name: str) -> Any:
     if "$bytes" in shape:
         return archive.read(shape["$bytes"])
     if "$dataframe" in shape or "$series" in shape:
-        import pandas as pd  # type: ignore[import-untyped]  # pandas ships no stubs; the extra may be absent
+        import pandas as pd  # the extra may be absent
 
         frame = pd.read_parquet(io.BytesIO(archive.read(shape.get("$dataframe") or shape["$series"])))
         if "$dataframe" in shape:

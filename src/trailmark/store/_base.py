@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from trailmark.automation._helpers import AutomationHelpers
 from trailmark.entities import Artifact, Context, Execution, Metric
-from trailmark.store import _attach, _batch, _validate
+from trailmark.store import _attach, _batch
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -123,7 +123,7 @@ class StoreBase(AutomationHelpers):
 
     def experiments(self) -> list[Context]:
         """The experiments of this project: its contexts of type Experiment, oldest first."""
-        return self.contexts(type="Experiment")  # type: ignore[attr-defined,no-any-return]
+        return self.contexts(type="Experiment")
 
     def latest_metrics(self, execution: NodeLike) -> dict[str, float]:
         """The value at the latest step of each metric of an execution."""

@@ -262,7 +262,7 @@ def status(value: Any) -> Status:
 def direction(value: Any) -> str:
     if value not in ("upstream", "downstream", "both"):
         raise ValidationError(f"invalid direction {value!r}: expected 'upstream', 'downstream' or 'both'")
-    return value
+    return str(value)
 
 
 MAX_LIMIT = 10_000

@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError
 
 from trailmark.errors import ConflictError, TrailmarkError, ValidationError
@@ -52,7 +52,7 @@ def make_engine(uri: str) -> Engine:
     raise ValidationError(f"unsupported store URI {uri!r}: use sqlite:///PATH, postgresql://... or http://...")
 
 
-def _create(url, **kwargs) -> Engine:
+def _create(url: URL, **kwargs: Any) -> Engine:
     try:
         return create_engine(url, **kwargs)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
@@ -63,7 +63,7 @@ def _create(url, **kwargs) -> Engine:
 
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:  # a DB-API connection
         # Let SQLAlchemy's begin event below issue BEGIN itself (pysqlite's own handling
         # would defer it and so could not take the write lock up front).
         dbapi_connection.isolation_level = None
