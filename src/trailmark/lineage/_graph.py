@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 from trailmark.entities import Artifact, Edge, EdgeKind, Execution, Node, node_from_dict, to_dict
+
+
+class Reached(NamedTuple):
+    """A node as a walk reaches it: its place and name, without its content."""
+
+    id: int
+    kind: str  # "artifact" | "execution"
+    type: str
+    name: str
+    version: int | None
+    depth: int
+    lifecycle: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -17,13 +29,41 @@ class Lineage:
     ``depths`` gives each node's distance from the root in edges (the root is 0). Walks pass
     through soft-deleted nodes, so ``nodes`` and ``edges`` keep the graph's shape, each node
     marked by its ``lifecycle``; ``artifacts()`` and ``executions()`` list the active ones.
+    A store may return only the walk (``reached``) and ``fetch``: the full nodes are then
+    loaded, in one go, the first time ``nodes`` is touched.
     """
 
     root: int
     direction: str
-    nodes: list[Node]
-    edges: list[Edge]
+    _nodes: list[Node] | None = dataclasses.field(default=None, repr=False, compare=False)
+    edges: list[Edge] = dataclasses.field(default_factory=list)
     depths: dict[int, int] = dataclasses.field(default_factory=dict)
+    reached: list[Reached] = dataclasses.field(default_factory=list, repr=False, compare=False)
+    fetch: Callable[[], list[Node]] | None = dataclasses.field(default=None, repr=False, compare=False)
+
+    def __init__(self, root: int, direction: str, nodes: list[Node] | None = None, edges: list[Edge] | None = None,
+                 depths: dict[int, int] | None = None, *, reached: list[Reached] | None = None,
+                 fetch: Callable[[], list[Node]] | None = None) -> None:
+        set_ = object.__setattr__
+        set_(self, "root", root)
+        set_(self, "direction", direction)
+        set_(self, "_nodes", nodes)
+        set_(self, "edges", edges if edges is not None else [])
+        set_(self, "depths", depths if depths is not None else {})
+        set_(self, "reached", reached if reached is not None else [])
+        set_(self, "fetch", fetch)
+
+    @property
+    def nodes(self) -> list[Node]:
+        """The full nodes, in walk order (loaded on first use when the store sent only the walk)."""
+        if self._nodes is None:
+            object.__setattr__(self, "_nodes", self.fetch() if self.fetch is not None else [])
+        assert self._nodes is not None
+        return self._nodes
+
+    def __len__(self) -> int:
+        """How many nodes the walk reached (without loading them)."""
+        return len(self._nodes) if self._nodes is not None else len(self.reached)
 
     def artifacts(self, type: str | None = None, *, include_deleted: bool = False) -> list[Artifact]:
         """The artifacts reached, optionally of one type (``"Model"``); soft-deleted ones only if asked."""

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from sqlalchemy import CTE, Connection, literal, null, select
+from sqlalchemy import CTE, Connection, func, literal, null, select
 
 from trailmark.entities import Artifact, Edge, EdgeKind, Execution
+from trailmark.lineage._graph import Reached
 from trailmark.store.sql._artifacts import load_artifacts
 from trailmark.store.sql._executions import load_executions
 from trailmark.store.sql._tables import Id, artifacts, events, executions
@@ -43,26 +44,39 @@ def reachable_ids(start: int, direction: Direction, depth: int | None = None) ->
     return select(cte.c.id).distinct().cte(f"reach_{direction}")
 
 
-def traverse(
+def traverse_light(
     conn: Connection, start: int, directions: Sequence[Direction], depth: int | None
-) -> tuple[dict[int, int], list[Edge]]:
-    """Depth of each reached node (counted in edges) and the events crossed."""
-    depths: dict[int, int] = {start: 0}
+) -> tuple[dict[int, Reached], list[Edge]]:
+    """Each reached node's light row (depth, kind, type, name, version, lifecycle) and the events crossed.
+
+    One query per direction: the walk joined to its events and to the nodes' name columns.
+    """
+    light: dict[int, Reached] = {}
     edges: dict[int, Edge] = {}
+    kinds = {k.value: k for k in EdgeKind}
+    a, x = artifacts.alias("a"), executions.alias("x")
     for direction in directions:
         cte = walk(start, direction, depth)
         rows = conn.execute(
             select(cte.c.id, cte.c.depth, cte.c.event_id, events.c.source_id, events.c.target_id, events.c.kind,
-                   events.c.role).outerjoin(events, events.c.id == cte.c.event_id)
+                   events.c.role, a.c.id.is_not(None), func.coalesce(a.c.type, x.c.type),
+                   func.coalesce(a.c.name, x.c.name), a.c.version, func.coalesce(a.c.lifecycle, x.c.lifecycle))
+            .outerjoin(events, events.c.id == cte.c.event_id)
+            .outerjoin(a, a.c.id == cte.c.id)
+            .outerjoin(x, x.c.id == cte.c.id)
         )
-        for node_id, node_depth, event_id, source, target, kind, role in rows:
-            if node_id not in depths or node_depth < depths[node_id]:
-                depths[node_id] = node_depth
+        for node_id, node_depth, event_id, source, target, kind, role, is_artifact, type_, name, version, life in rows:
+            known = light.get(node_id)
+            if known is None or node_depth < known.depth:
+                light[node_id] = Reached(node_id, "artifact" if is_artifact else "execution", type_, name,
+                                         version, node_depth, life)
             if event_id is not None and event_id not in edges:
-                edges[event_id] = Edge(source=source, target=target, kind=EdgeKind(kind), role=role)
+                edges[event_id] = Edge(source=source, target=target, kind=kinds[kind], role=role)
     if depth is None:  # the walk did not count depths: measure them over the edges fetched
+        depths = {i: r.depth for i, r in light.items()}
         _fill_depths(start, depths, edges.values())
-    return depths, list(edges.values())
+        light = {i: r._replace(depth=depths[i]) for i, r in light.items()}
+    return light, list(edges.values())
 
 
 def _fill_depths(start: int, depths: dict[int, int], edges: Iterable[Edge]) -> None:

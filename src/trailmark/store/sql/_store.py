@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, select
 from sqlalchemy.engine import make_url
@@ -23,6 +23,7 @@ from trailmark.errors import NotFoundError, ValidationError
 from trailmark.governance import (
     Classification,
     IssuedToken,
+    Keyring,
     Member,
     Principal,
     Restriction,
@@ -33,7 +34,6 @@ from trailmark.governance import (
     User,
     authorize,
 )
-from trailmark.governance import Keyring
 from trailmark.governance._sensitive import seal
 from trailmark.lineage import Lineage
 from trailmark.reuse import Similar
@@ -59,11 +59,12 @@ from trailmark.store.sql._automated import AutomatedStore
 from trailmark.store.sql._bytes import SqlBytes
 from trailmark.store.sql._governed import Governance
 from trailmark.store.sql._guard import Guard
+from trailmark.store.sql._lifecycle_store import LifecycleStore
 from trailmark.store.sql._lineage_events import LineageEventStore
 from trailmark.store.sql._protected import Protection
-from trailmark.store.sql._lifecycle_store import LifecycleStore
-from trailmark.store.sql._scope import Scope
 from trailmark.store.sql._reusing import Reuse
+from trailmark.store.sql._scope import Scope
+from trailmark.store.sql._tables import artifacts as artifact_rows  # `artifacts` is an argument of __init__
 from trailmark.store.sql._tables import context_members, contexts, environments, events, executions, projects, tags
 from trailmark.store.sql._upsert import upsert
 
@@ -77,6 +78,9 @@ def local_user() -> str:
         return "unknown"
 
 
+T = TypeVar("T")
+
+
 class SqlStore(SqlBytes, LifecycleStore, LineageEventStore, AutomatedStore, StoreBase):
     """A store in a SQLite file or a PostgreSQL database.
 
@@ -86,12 +90,7 @@ class SqlStore(SqlBytes, LifecycleStore, LineageEventStore, AutomatedStore, Stor
     """
 
     def __init__(
-        self,
-        uri: str,
-        *,
-        project: str = DEFAULT_PROJECT,
-        actor: str | None = None,
-        clock: Clock | None = None,
+        self, uri: str, *, project: str = DEFAULT_PROJECT, actor: str | None = None, clock: Clock | None = None,
         artifacts: str | None = None,
     ) -> None:
         self.uri = uri
@@ -119,14 +118,14 @@ class SqlStore(SqlBytes, LifecycleStore, LineageEventStore, AutomatedStore, Stor
 
     # -- transactions ---------------------------------------------------------------
 
-    def _write(self, work, *, audit=None):
+    def _write(self, work: Callable[[Connection], T], *, audit: Callable[[T], Change | None] | None = None) -> T:
         """Run ``work(conn)`` in one write transaction; ``audit(result)`` -> the Change to log in it, or None."""
         if audit is None:
             return _session.write(self.engine, work)
 
         queued: list[int] = []  # webhook deliveries the write queued (see _automated)
 
-        def audited(conn: Connection):
+        def audited(conn: Connection) -> T:
             result = work(conn)
             change = audit(result)
             if change is not None:  # last statement: the chain lock is held only until commit
@@ -143,7 +142,7 @@ class SqlStore(SqlBytes, LifecycleStore, LineageEventStore, AutomatedStore, Stor
             self._deliver_soon()
         return result
 
-    def _read(self):
+    def _read(self) -> AbstractContextManager[Connection]:
         return _session.read(self.engine)
 
     def _resolve(self, conn: Connection, ref: NodeLike, *, at: datetime | None = None) -> tuple[str, int]:
@@ -346,7 +345,7 @@ class SqlStore(SqlBytes, LifecycleStore, LineageEventStore, AutomatedStore, Stor
         uri = normalise_uri(uri)
         if digest is None:
             digest = artifact_digest(uri, plain, read=True)
-        _validate.digest(digest)
+        digest = _validate.digest(digest)
 
         def work(conn: Connection) -> tuple[Artifact, bool]:
             done = _artifacts.insert_artifact(
@@ -430,7 +429,7 @@ class SqlStore(SqlBytes, LifecycleStore, LineageEventStore, AutomatedStore, Stor
 
         Each node counts once: repeated inputs or outputs make one edge.
         """
-        roles = {key: _validate.role(value) for key, value in dict(roles or {}).items()}
+        role_of = {key: _validate.role(value) for key, value in dict(roles or {}).items()}
         inputs, outputs = distinct_nodes(inputs), distinct_nodes(outputs)
         _validate.link_sizes(inputs, outputs)
 
@@ -443,7 +442,7 @@ class SqlStore(SqlBytes, LifecycleStore, LineageEventStore, AutomatedStore, Stor
                     if found_kind != "artifact":
                         raise ValidationError(f"only artifacts are linked as {kind.lower()}s; {item!r} is an execution")
                     source, target = (art_id, exec_id) if kind == "INPUT" else (exec_id, art_id)
-                    role = roles.get(art_id)
+                    role = role_of.get(art_id)
                     rows.setdefault((source, target), {"source_id": source, "target_id": target, "kind": kind,
                                                        "role": role})
             edges = list(rows.values())
@@ -525,16 +524,22 @@ class SqlStore(SqlBytes, LifecycleStore, LineageEventStore, AutomatedStore, Stor
         walks = ("upstream", "downstream") if direction == "both" else (direction,)
         with self._read() as conn:
             _, root = self._resolve(conn, ref)
-            depths, edges = _lineage.traverse(conn, root, walks, depth)  # type: ignore[arg-type]
-            found = _lineage.load_nodes(conn, list(depths))
-        keep = {i for i, n in found.items() if i == root or types is None or n.type in types}
-        ordered = sorted(keep, key=lambda i: (depths[i], i))
+            light, edges = _lineage.traverse_light(conn, root, walks, depth)  # type: ignore[arg-type]
+        keep = {i for i, n in light.items() if i == root or types is None or n.type in types}
+        ordered = sorted(keep, key=lambda i: (light[i].depth, i))
+
+        def fetch() -> list[Node]:  # the full nodes, loaded (and screened) when first touched
+            with self._read() as conn:
+                found = _lineage.load_nodes(conn, ordered)
+            return self._guard.screen([found[i] for i in ordered], hidden="placeholder", what="lineage")
+
         return Lineage(
             root=root,
             direction=direction,
-            nodes=self._guard.screen([found[i] for i in ordered], hidden="placeholder", what="lineage"),
             edges=[e for e in edges if e.source in keep and e.target in keep],
-            depths={i: depths[i] for i in ordered},
+            depths={i: light[i].depth for i in ordered},
+            reached=[light[i] for i in ordered],
+            fetch=fetch,
         )
 
     def search(
@@ -566,7 +571,8 @@ class SqlStore(SqlBytes, LifecycleStore, LineageEventStore, AutomatedStore, Stor
 
         def work(conn: Connection) -> str:
             _, found = self._resolve(conn, ref)
-            upsert(conn, tags, {"node_id": found, "key": key, "value": str(value)}, keys=["node_id", "key"], update=["value"])
+            upsert(conn, tags, {"node_id": found, "key": key, "value": str(value)}, keys=["node_id", "key"],
+                   update=["value"])
             return self._ref_of(conn, found)
 
         self._write(work, audit=lambda target: Change("tag.set", target, {key: str(value)}))
@@ -593,7 +599,7 @@ class SqlStore(SqlBytes, LifecycleStore, LineageEventStore, AutomatedStore, Stor
             executions.c.environment_id == environments.c.id, executions.c.project_id == self._project_id
         ).exists()
         with self._read() as conn:
-            found = conn.execute(
+            found: dict[str, str] | None = conn.execute(
                 select(environments.c.packages).where(environments.c.digest == digest, used_here)
             ).scalar()
         if found is None:
@@ -624,9 +630,9 @@ class SqlStore(SqlBytes, LifecycleStore, LineageEventStore, AutomatedStore, Stor
         with self._read() as conn:
             found = _artifacts.load_artifacts(
                 conn,
-                _artifacts.artifacts.c.project_id == self._project_id,
-                _artifacts.artifacts.c.type == type,
-                _artifacts.artifacts.c.name == name,
+                artifact_rows.c.project_id == self._project_id,
+                artifact_rows.c.type == type,
+                artifact_rows.c.name == name,
             )
         return self._guard.screen(found, hidden="drop", what="versions")
 
@@ -687,7 +693,9 @@ def _add_to_context(conn: Connection, project_id: int, type: str, name: str, mem
     upsert(conn, contexts, {"project_id": project_id, "type": type, "name": name, "created_at": now},
            keys=["project_id", "type", "name"])
     context_id = conn.execute(
-        select(contexts.c.id).where(contexts.c.project_id == project_id, contexts.c.type == type, contexts.c.name == name)
+        select(contexts.c.id).where(
+            contexts.c.project_id == project_id, contexts.c.type == type, contexts.c.name == name
+        )
     ).scalar_one()
     upsert(conn, context_members, {"context_id": context_id, "node_id": member}, keys=["context_id", "node_id"])
 
@@ -708,3 +716,4 @@ def _make_sqlite_parent(uri: str) -> None:
     found = StoreURL.parse(uri).sqlite_file
     if found is not None:
         Path(found).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
