@@ -40,6 +40,10 @@ COMMANDS = {
     "search_csv": ["search", "metrics.rmse < 100000", "--kind", "models", "--format", "csv"],
     "leaderboard_json": ["leaderboard", "house-prices", "--metric", "rmse", "--format", "json"],
     "audit_csv": ["audit", "log", "--limit", "20", "--format", "csv"],
+    "alias_history_csv": ["models", "alias", "history", "house-price-rf", "--format", "csv"],
+    "alias_history": ["models", "alias", "history", "house-price-rf"],
+    "webhooks_json": ["webhooks", "list", "--format", "json"],
+    "drift_csv": ["drift", "deployment:house-price-rf", "--format", "csv"],
 }
 
 # Runs in its own process: one Console for the whole process, as for a user.
@@ -173,3 +177,7 @@ def test_json_and_csv_parse_with_the_expected_rows(printed, store_uri):
     assert [r["rank"] for r in board] == list(range(1, len(board) + 1)) and board[0]["rmse"] <= board[-1]["rmse"]
     audit = list(csv.DictReader(io.StringIO(out["audit_csv"])))
     assert len(audit) == 20 and {"seq", "action", "target", "hash"} <= set(audit[0])
+    moves = list(csv.DictReader(io.StringIO(out["alias_history_csv"])))
+    assert [(m["alias"], m["version"]) for m in moves] == [("production", "2")]
+    assert "production" in out["alias_history"] and json.loads(out["webhooks_json"]) == []
+    assert out["drift_csv"].strip() == ""  # no reports: no header either

@@ -7,6 +7,7 @@ gate (``gate``, ``models alias set`` on a protected alias) and a drifted batch
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 import typer
@@ -15,7 +16,7 @@ from rich.table import Table
 from trailmark.cli import _lists
 from trailmark.cli._app import app, open_store
 from trailmark.cli._listing import Column, ListFormat, emit
-from trailmark.cli._render import console, number, print_json, when
+from trailmark.cli._render import console, number, when
 from trailmark.entities import to_dict
 
 FAILED = 3  # exit status of a failed gate or a drifted batch
@@ -81,26 +82,19 @@ def monitor(
 @app.command()
 def drift(
     deployment: Annotated[str, typer.Argument(help="The deployment, such as deployment:house-price-rf.")],
-    json_out: Annotated[bool, typer.Option("--json", help="Print the reports as JSON.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
+    format: Annotated[ListFormat, typer.Option("--format", help=_lists.FORMAT_HELP)] = ListFormat.table,
 ) -> None:
     """Drift over time: every report of a deployment, oldest first. In Python: store.drift_history(DEPLOYMENT)."""
     with open_store() as store:
         history = store.drift_history(deployment)
-    if json_out:
-        print_json([to_dict(r) for r in history])
-        return
-    if not history:
-        console.print(f"no drift reports for {deployment} yet: run `trailmark monitor {deployment} DATA`",
-                      markup=False)
-        return
-    table = Table(title=f"drift of {deployment}")
-    for column in ("when", "report", "drifted", "columns drifted (statistic)"):
-        table.add_column(column, overflow="fold")
-    for report in history:
-        drifted = ", ".join(f"{n} ({c['test']} {c['statistic']:.3g})" for n, c in report.columns.items()
-                            if c["drifted"])
-        table.add_row(when(report.created_at), str(report.ref), "yes" if report.drifted else "no", drifted or "-")
-    console.print(table)
+    columns = [Column("when"), Column("report", key=True), Column("drifted"), Column("columns drifted (statistic)")]
+    rows = [[when(r.created_at), str(r.ref), "yes" if r.drifted else "no",
+             ", ".join(f"{n} ({c['test']} {number(c['statistic'])})" for n, c in r.columns.items() if c["drifted"])
+             or "-"] for r in history]
+    emit(columns, rows, [to_dict(r) for r in history], ListFormat.json if json_out else format,
+         empty=f"no drift reports for {deployment} yet: run `trailmark monitor {deployment} DATA`",
+         title=f"drift of {deployment}")
 
 
 @app.command()
@@ -141,17 +135,15 @@ def webhooks_add(
 
 
 @webhooks.command("list")
-def webhooks_list() -> None:
+def webhooks_list(
+    format: Annotated[ListFormat, typer.Option("--format", help=_lists.FORMAT_HELP)] = ListFormat.table,
+) -> None:
     """The project's webhooks. In Python: store.webhooks.list()."""
     with open_store() as store:
         hooks = store.webhooks.list()
-    table = Table()
-    for column in ("id", "url", "events", "signed", "created"):
-        table.add_column(column, overflow="fold")
-    for hook in hooks:
-        table.add_row(str(hook.id), hook.url, ", ".join(hook.events), "yes" if hook.signed else "no",
-                      when(hook.created_at))
-    console.print(table)
+    columns = [Column("id", key=True), Column("url", key=True), Column("events"), Column("signed"), Column("created")]
+    rows = [[str(h.id), h.url, ", ".join(h.events), "yes" if h.signed else "no", when(h.created_at)] for h in hooks]
+    emit(columns, rows, [to_dict(h) for h in hooks], format, empty="no webhooks yet")
 
 
 @webhooks.command("remove")
@@ -163,18 +155,18 @@ def webhooks_remove(hook_id: Annotated[int, typer.Argument(help="The webhook's i
 
 
 @webhooks.command("deliveries")
-def webhooks_deliveries(hook_id: Annotated[int, typer.Argument(help="The webhook's id.")]) -> None:
+def webhooks_deliveries(
+    hook_id: Annotated[int, typer.Argument(help="The webhook's id.")],
+    format: Annotated[ListFormat, typer.Option("--format", help=_lists.FORMAT_HELP)] = ListFormat.table,
+) -> None:
     """Every delivery of a webhook with its attempts. In Python: store.webhooks.deliveries(ID)."""
     with open_store() as store:
         found = store.webhooks.deliveries(hook_id)
-    table = Table()
-    for column in ("delivery", "event", "subject", "state", "status", "attempts", "created", "last error"):
-        table.add_column(column, overflow="fold")
-    for d in found:
-        error = next((a.error for a in reversed(d.history) if a.error), "")
-        table.add_row(d.id, d.event, d.subject, d.state, str(d.status_code or ""), str(d.attempts),
-                      when(d.created_at), error)
-    console.print(table)
+    columns = [Column("delivery", key=True), Column("event", key=True), Column("state"), Column("status"),
+               Column("attempts"), Column("subject"), Column("last error"), Column("created")]
+    rows = [[d.id, d.event, d.state, str(d.status_code or ""), str(d.attempts), d.subject,
+             next((a.error for a in reversed(d.history) if a.error), "") or "", when(d.created_at)] for d in found]
+    emit(columns, rows, [dataclasses.asdict(d) for d in found], format, empty=f"no deliveries for webhook {hook_id}")
 
 
 @webhooks.command("deliver")
@@ -220,17 +212,15 @@ def alias_remove(
 def alias_history(
     model: Annotated[str, typer.Argument(help="The model's name.")],
     alias: Annotated[str | None, typer.Argument(help="Only this alias.")] = None,
+    format: Annotated[ListFormat, typer.Option("--format", help=_lists.FORMAT_HELP)] = ListFormat.table,
 ) -> None:
     """Every move of a model's aliases: version, who, when. In Python: store.models.alias_history(NAME, ALIAS)."""
     with open_store() as store:
         moves = store.alias_history(model, alias)
-    table = Table()
-    for column in ("alias", "version", "set by", "when"):
-        table.add_column(column)
-    for move in moves:
-        table.add_row(move.alias, "removed" if move.version is None else str(move.version), move.set_by or "",
-                      when(move.set_at))
-    console.print(table)
+    columns = [Column("alias", key=True), Column("version", key=True), Column("set by"), Column("when")]
+    rows = [[m.alias, "removed" if m.version is None else str(m.version), m.set_by or "", when(m.set_at)]
+            for m in moves]
+    emit(columns, rows, [to_dict(m) for m in moves], format, empty=f"no alias of {model} was ever set")
 
 
 def protect(
@@ -270,18 +260,16 @@ def deployments_check() -> None:
 def deployments_health(
     deployment: Annotated[str, typer.Argument(help="The deployment, such as deployment:house-price-rf.")],
     limit: Annotated[int, typer.Option("--limit", min=1, max=10000, help="How many checks.")] = 20,
+    format: Annotated[ListFormat, typer.Option("--format", help=_lists.FORMAT_HELP)] = ListFormat.table,
 ) -> None:
     """A deployment's latest health checks. In Python: store.models.health(DEPLOYMENT)."""
     with open_store() as store:
         checks = store.models.health(deployment, limit=limit)
-    table = Table()
-    for column in ("checked", "status", "latency ms", "detail", "by"):
-        table.add_column(column, overflow="fold")
-    for check in checks:
-        table.add_row(when(check.checked_at), check.status,
-                      "" if check.latency_ms is None else f"{check.latency_ms:.1f}", check.detail or "",
-                      check.checked_by or "")
-    console.print(table)
+    columns = [Column("checked", key=True), Column("status", key=True), Column("latency ms", justify="right"),
+               Column("detail"), Column("by")]
+    rows = [[when(c.checked_at), c.status, "" if c.latency_ms is None else number(c.latency_ms), c.detail or "",
+             c.checked_by or ""] for c in checks]
+    emit(columns, rows, [to_dict(c) for c in checks], format, empty=f"no health checks of {deployment} yet")
 
 
 @models.callback(invoke_without_command=True)
