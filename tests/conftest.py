@@ -22,7 +22,9 @@ import trailmark as tm
 
 PG_ENV = "TRAILMARK_TEST_POSTGRES_URL"
 PG_URL = os.environ.get(PG_ENV)
-needs_pg = pytest.mark.skipif(not PG_URL, reason=f"PostgreSQL not configured: set {PG_ENV} (scripts/test-postgres does)")
+needs_pg = pytest.mark.skipif(
+    not PG_URL, reason=f"PostgreSQL not configured: set {PG_ENV} (scripts/test-postgres does)"
+)
 
 needs_server = pytest.mark.skipif(
     not all(importlib.util.find_spec(name) for name in ("fastapi", "uvicorn", "httpx")),

@@ -7,6 +7,7 @@ Example:
     ...     run.log_metric("rmse", 28000.0)
 """
 
+import trailmark._wiring  # noqa: F401  # attaches store.run, .models, .audit, .compare
 from trailmark._clock import Clock, ManualClock, SystemClock
 from trailmark.entities import (
     AliasMove,
@@ -37,7 +38,6 @@ from trailmark.errors import (
 from trailmark.governance import Sensitive
 from trailmark.lineage import Lineage
 from trailmark.store import Store
-import trailmark._wiring  # noqa: F401  # attaches store.run, .models, .audit, .compare
 from trailmark.tracking import Run, active_store, autolog, connect, evaluate, load_model, run, step, validate
 
 __version__ = "0.1.0"

@@ -22,9 +22,8 @@ def mlruns(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_import_keeps_histories_nesting_inputs_and_registry(mlruns, tmp_path):
     pd = pytest.importorskip("pandas")
-    from mlflow.entities import Metric
-
     import mlflow
+    from mlflow.entities import Metric
 
     source, folder = mlruns
     exp_id = source.create_experiment("legacy", tags={"team": "pricing"})

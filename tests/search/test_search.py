@@ -186,7 +186,8 @@ def test_lineage_predicates(world):
         "upstream_of('{w.t2.ref}')": {"d2", "d3"},
     })
     _check(world, "models", {"derived_from('dataset:raw')": {"m1", "m2"}})
-    with pytest.raises(FilterSyntaxError, match="derived_from\\('dataset:nope'\\): no dataset named 'nope' at column 1"):
+    message = "derived_from\\('dataset:nope'\\): no dataset named 'nope' at column 1"
+    with pytest.raises(FilterSyntaxError, match=message):
         world.store.search("derived_from('dataset:nope')")
 
 

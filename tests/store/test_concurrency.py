@@ -38,7 +38,7 @@ def test_four_processes_log_into_one_series(store_uri):
         for w in range(WORKERS)
     ]
     results = [p.communicate(timeout=300) for p in procs]
-    for proc, (out, err) in zip(procs, results):
+    for proc, (out, err) in zip(procs, results, strict=True):
         assert proc.returncode == 0 and "ok" in out, err
         assert "locked" not in err
 

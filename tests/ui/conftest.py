@@ -93,7 +93,8 @@ def served(tmp_path_factory) -> Iterator[Served]:
         loaded = load_data(store, root / "data")
         trains = [e.ref for e in store.search("name LIKE 'train-rf-depth%'", kind="executions",
                                               order_by=["started asc"])]
-        yield Served(url=url, store=store, failed_run=loaded["failed_run"], sgd_run=loaded["sgd_run"], train_runs=trains)
+        yield Served(url=url, store=store, failed_run=loaded["failed_run"], sgd_run=loaded["sgd_run"],
+                     train_runs=trains)
 
 
 @pytest.fixture(scope="session")

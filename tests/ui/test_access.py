@@ -17,7 +17,8 @@ PAGES = ["runs", "lineage/" + quote("model:house-price-rf@production"), "dataset
 def focused(page) -> dict[str, str]:
     return page.evaluate(
         """() => { const e = document.activeElement, s = getComputedStyle(e);
-        return {tag: e.tagName, text: (e.textContent || '').trim(), outline: s.outlineStyle, width: s.outlineWidth}; }"""
+        return {tag: e.tagName, text: (e.textContent || '').trim(),
+                outline: s.outlineStyle, width: s.outlineWidth}; }"""
     )
 
 

@@ -76,7 +76,8 @@ def test_clicking_a_node_shows_its_details(page, served):
     expect(details.locator("h2")).to_have_text(train.name)
     expect(details).to_contain_text(train.ref)
     expect(details).to_contain_text("COMPLETE")
-    expect(details.get_by_role("link", name="Open run")).to_have_attribute("href", f"#/runs/{quote(train.ref, safe='')}")
+    run_link = details.get_by_role("link", name="Open run")
+    expect(run_link).to_have_attribute("href", f"#/runs/{quote(train.ref, safe='')}")
     assert model.id != train.id
 
 
@@ -130,4 +131,5 @@ def test_without_a_reference_the_page_offers_models_and_deployments(page, served
     page.get_by_role("button", name="Upstream one step further").click()  # no node yet: asks for one
     expect(page.get_by_label("Node reference")).to_be_focused()
     page.get_by_role("link", name=deployment.ref).click()
-    expect(page.locator("#graph")).to_have_attribute("data-nodes", str(len(expected_ids(served.store, deployment.ref, 3, 3))))
+    expected = expected_ids(served.store, deployment.ref, 3, 3)
+    expect(page.locator("#graph")).to_have_attribute("data-nodes", str(len(expected)))

@@ -37,9 +37,10 @@ def demo(
 ) -> None:
     """Run a complete house-price pipeline (ingest to deploy) on generated data, then show its lineage."""
     try:
-        from trailmark.demo import run_demo
-        import sklearn  # noqa: F401
         import pandas  # noqa: F401
+        import sklearn  # noqa: F401
+
+        from trailmark.demo import run_demo
     except ImportError as exc:
         raise ImportError(f"the demo needs {exc.name}: pip install 'trailmark[demo]'") from exc
 

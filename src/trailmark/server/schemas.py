@@ -218,7 +218,9 @@ class DescriptionIn(In):
 
 
 class LifecycleIn(In):
-    lifecycle: Literal["active", "deleted"] = Field(description="'deleted' soft-deletes the node, 'active' restores it.")
+    lifecycle: Literal["active", "deleted"] = Field(
+        description="'deleted' soft-deletes the node, 'active' restores it."
+    )
 
 
 class ReapIn(In):

@@ -8,4 +8,6 @@ from trailmark.tracking._run import Run
 from trailmark.tracking._step import step
 from trailmark.tracking._validate import validate
 
-__all__ = ["Run", "active_store", "autolog", "connect", "current_run", "evaluate", "load_model", "run", "step", "validate"]
+__all__ = [
+    "Run", "active_store", "autolog", "connect", "current_run", "evaluate", "load_model", "run", "step", "validate",
+]

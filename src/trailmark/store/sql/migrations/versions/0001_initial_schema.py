@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
 from sqlalchemy.dialects import postgresql, sqlite
 
 import trailmark.store.sql._tables as tm_types
@@ -24,7 +23,8 @@ def upgrade() -> None:
     op.create_table('environments',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('digest', sa.String(length=71), nullable=False),
-    sa.Column('packages', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql').with_variant(sqlite.JSON(), 'sqlite'), nullable=False),
+    sa.Column('packages', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql')
+              .with_variant(sqlite.JSON(), 'sqlite'), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_environments')),
     sa.UniqueConstraint('digest', name=op.f('uq_environments_digest'))
     )
@@ -48,7 +48,8 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('digest', sa.String(length=71), nullable=False),
     sa.Column('uri', sa.Text(), nullable=True),
-    sa.Column('properties', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql').with_variant(sqlite.JSON(), 'sqlite'), nullable=False),
+    sa.Column('properties', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql')
+              .with_variant(sqlite.JSON(), 'sqlite'), nullable=False),
     sa.Column('created_at', tm_types.UTCDateTime(), nullable=False),
     sa.Column('created_by', sa.String(length=200), nullable=True),
     sa.ForeignKeyConstraint(['id'], ['nodes.id'], name=op.f('fk_artifacts_id_nodes')),
@@ -92,15 +93,19 @@ def upgrade() -> None:
     sa.Column('type', sa.String(length=100), nullable=False),
     sa.Column('name', sa.String(length=300), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
-    sa.Column('params', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql').with_variant(sqlite.JSON(), 'sqlite'), nullable=False),
-    sa.Column('environment', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql').with_variant(sqlite.JSON(), 'sqlite'), nullable=False),
+    sa.Column('params', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql')
+              .with_variant(sqlite.JSON(), 'sqlite'), nullable=False),
+    sa.Column('environment', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql')
+              .with_variant(sqlite.JSON(), 'sqlite'), nullable=False),
     sa.Column('environment_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('started_at', tm_types.UTCDateTime(), nullable=False),
     sa.Column('ended_at', tm_types.UTCDateTime(), nullable=True),
-    sa.Column('resources', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql').with_variant(sqlite.JSON(), 'sqlite'), nullable=False),
+    sa.Column('resources', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql')
+              .with_variant(sqlite.JSON(), 'sqlite'), nullable=False),
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('created_by', sa.String(length=200), nullable=True),
-    sa.ForeignKeyConstraint(['environment_id'], ['environments.id'], name=op.f('fk_executions_environment_id_environments')),
+    sa.ForeignKeyConstraint(['environment_id'], ['environments.id'],
+                            name=op.f('fk_executions_environment_id_environments')),
     sa.ForeignKeyConstraint(['id'], ['nodes.id'], name=op.f('fk_executions_id_nodes')),
     sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_executions_project_id_projects')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_executions'))
@@ -153,7 +158,8 @@ def upgrade() -> None:
     sa.Column('timestamp', tm_types.UTCDateTime(), nullable=False),
     sa.Column('min_value', sa.Float(), nullable=False),
     sa.Column('max_value', sa.Float(), nullable=False),
-    sa.ForeignKeyConstraint(['execution_id'], ['executions.id'], name=op.f('fk_latest_metrics_execution_id_executions')),
+    sa.ForeignKeyConstraint(['execution_id'], ['executions.id'],
+                            name=op.f('fk_latest_metrics_execution_id_executions')),
     sa.PrimaryKeyConstraint('execution_id', 'key', name=op.f('pk_latest_metrics'))
     )
     with op.batch_alter_table('latest_metrics', schema=None) as batch_op:
