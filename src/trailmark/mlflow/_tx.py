@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from sqlalchemy import Connection
 
@@ -16,9 +16,9 @@ T = TypeVar("T")
 
 def write(store: SqlStore, work: Callable[[Connection], T], *, audit: Callable[[T], Change | None]) -> T:
     """``work(conn)`` in one write transaction, with the audit entry ``audit(result)`` in it."""
-    return cast(T, store._write(work, audit=audit))  # type: ignore[no-untyped-call]  # the store's own helper
+    return store._write(work, audit=audit)
 
 
 def read(store: SqlStore) -> AbstractContextManager[Connection]:
     """A read transaction on the store's database."""
-    return cast(AbstractContextManager[Connection], store._read())  # type: ignore[no-untyped-call]
+    return store._read()
