@@ -83,7 +83,8 @@ def run(anchor: Anchor, workload: str, sizes: Sizes, workdir: Path) -> list[Resu
     """Run one workload of the anchor in its venv and read back its results."""
     workdir.mkdir(parents=True, exist_ok=True)
     command = [
-        str(ensure(anchor)), "-m", f"bench.anchors.{anchor.script}", workload, json.dumps(sizes.to_json()), str(workdir),
+        str(ensure(anchor)), "-m", f"bench.anchors.{anchor.script}", workload, json.dumps(sizes.to_json()),
+        str(workdir),
     ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode != 0:

@@ -49,7 +49,9 @@ def open_backends(requested: list[str], workdir: Path) -> Iterator[Backends]:
     """The requested backends that can run here, with PostgreSQL started when one needs it."""
     backends = Backends(workdir, [b for b in requested if b == "sqlite"])
     if "http" in requested and not _server.available():
-        backends.skipped["http"] = "the Trailmark server is not ready yet (no `trailmark server` command or no HttpStore)"
+        backends.skipped["http"] = (
+            "the Trailmark server is not ready yet (no `trailmark server` command or no HttpStore)"
+        )
     with ExitStack() as stack:
         if "postgresql" in requested or ("http" in requested and "http" not in backends.skipped):
             try:

@@ -26,7 +26,7 @@ def draw(results: list[Result], workload: str, title: str, path: Path) -> Path |
               for r in mine]
     figure, axes = plt.subplots(figsize=(7, 0.28 * len(mine) + 1.0), dpi=DPI)
     bars = axes.barh(labels, [r.median for r in mine], color=[COLOURS.get(r.tool, "#999") for r in mine])
-    for bar, r in zip(bars, mine):
+    for bar, r in zip(bars, mine, strict=True):
         axes.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {_number(r.median)} {r.unit}",
                   va="center", fontsize=7)
     axes.set_xscale("log")

@@ -55,7 +55,8 @@ def w1(sizes: Sizes, workdir: Path) -> list[Result]:
             mlflow.set_tags(_data.TAGS)
             mlflow.log_input(mlflow.data.from_pandas(df, name="bench-input"), context="training")
             now = int(time.time() * 1000)
-            points = [Metric(k, _data.metric_value(k, s), now, s) for s in range(_data.STEPS) for k in _data.METRIC_KEYS]
+            points = [Metric(k, _data.metric_value(k, s), now, s)
+                      for s in range(_data.STEPS) for k in _data.METRIC_KEYS]
             for start in range(0, len(points), BATCH):
                 client.log_batch(run.info.run_id, metrics=points[start : start + BATCH])
             mlflow.create_external_model(name="bench-model", source_run_id=run.info.run_id)
@@ -130,7 +131,8 @@ def w2(sizes: Sizes, workdir: Path) -> list[Result]:
     return [
         _result("W2", "search", "ms", latencies_ms(query, sizes.queries), size,
                 note="MlflowClient.search_runs, filter + order by metrics.rmse, 100 rows",
-                extra={"rows": found[-1], "load_seconds": load_seconds, "loader": "create_run + log_batch + set_terminated"}),
+                extra={"rows": found[-1], "load_seconds": load_seconds,
+                       "loader": "create_run + log_batch + set_terminated"}),
         _result("W2", "get", "ms", latencies_ms(lambda: client.get_run(rng.choice(run_ids)), sizes.queries * 4), size,
                 note="MlflowClient.get_run"),
     ]

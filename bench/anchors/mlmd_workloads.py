@@ -113,7 +113,8 @@ def w2(sizes: Sizes, workdir: Path) -> list[Result]:
         _result("W2", "search", "ms", latencies_ms(query, sizes.queries), size,
                 note="get_artifacts(filter_query, limit=100); cannot order by a property",
                 extra={"rows": found[-1], "load_seconds": load_seconds, "loader": "put_artifacts, 1,000 per call"}),
-        _result("W2", "get", "ms", latencies_ms(lambda: store.get_artifacts_by_id([rng.choice(ids)]), sizes.queries * 4),
+        _result("W2", "get", "ms",
+                latencies_ms(lambda: store.get_artifacts_by_id([rng.choice(ids)]), sizes.queries * 4),
                 size, note="get_artifacts_by_id"),
     ]
 

@@ -40,11 +40,13 @@ def load(store: SqlStore, rows: list[SearchRow]) -> list[int]:
             new = conn.execute(
                 nodes.insert().returning(nodes.c.id, sort_by_parameter_order=True), [{"kind": "execution"}] * len(batch)
             ).scalars().all()
-            conn.execute(executions.insert(), [_execution(i, r, project_id, now) for i, r in zip(new, batch)])
-            conn.execute(params.insert(), [p for i, r in zip(new, batch) for p in _params(i, r)])
-            points = [p for i, r in zip(new, batch) for p in _points(i, r, now)]
+            execution_rows = [_execution(i, r, project_id, now) for i, r in zip(new, batch, strict=True)]
+            conn.execute(executions.insert(), execution_rows)
+            conn.execute(params.insert(), [p for i, r in zip(new, batch, strict=True) for p in _params(i, r)])
+            points = [p for i, r in zip(new, batch, strict=True) for p in _points(i, r, now)]
             conn.execute(metrics.insert(), points)
-            conn.execute(latest_metrics.insert(), [{**p, "min_value": p["value"], "max_value": p["value"]} for p in points])
+            latest = [{**p, "min_value": p["value"], "max_value": p["value"]} for p in points]
+            conn.execute(latest_metrics.insert(), latest)
         ids += new
     if store.engine.dialect.name == "postgresql":
         with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -49,7 +49,8 @@ def _measure(store: Any, backend: str, ctx: Context) -> list[Result]:
         execution = store.start_execution("Train", "batched")
         now = datetime.now(timezone.utc)
         for start in range(0, sizes.batched_points, BATCH):
-            store.log_metric_points(execution, [Metric("loss", 1.0 / (s + 1), s, now) for s in range(start, start + BATCH)])
+            points = [Metric("loss", 1.0 / (s + 1), s, now) for s in range(start, start + BATCH)]
+            store.log_metric_points(execution, points)
         store.end_execution(execution)
         return sizes.batched_points
 

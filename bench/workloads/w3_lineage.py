@@ -19,7 +19,7 @@ def measure(ctx: Context) -> list[Result]:
             for shape, build, width in shapes:
                 ends, built = timed(build, store, width)
                 size = f"{width:,}" + (" nodes" if shape == "chain" else " wide")
-                for (short, direction), start in zip(DIRECTIONS, ends):
+                for (short, direction), start in zip(DIRECTIONS, ends, strict=False):
                     for depth in (10, None):
                         case = f"{shape} {short} {'d10' if depth else 'all'}"
                         results.append(_walks(store, backend, case, size, start, direction, depth, ctx.sizes.queries))
