@@ -79,7 +79,9 @@ def test_export_json(cli, filled):
     ],
 )
 def test_mistakes_are_one_line_and_exit_1(cli, tmp_path, args, fragments):
-    done = cli(*args, uri=f"sqlite:///{tmp_path / 'empty.db'}")
+    uri = f"sqlite:///{tmp_path / 'empty.db'}"
+    tm.connect(uri).close()  # an empty store: read commands refuse a missing one before looking further
+    done = cli(*args, uri=uri)
     assert_one_line_error(done, *fragments)
 
 

@@ -124,7 +124,8 @@ def test_audit_log_verifies(page, served):
     open_page(page, "audit")
 
     expect(page.get_by_role("status")).to_contain_text(f"all {report.checked} entries is intact")
-    expect(page.locator("main tbody tr").first).to_contain_text("classify")
+    # reads of classified nodes are audited too, so the newest rows may be this page's own reads
+    expect(page.locator("main tbody tr", has_text="classify").first).to_be_visible()
     screenshot(page, "audit")
 
 
