@@ -28,7 +28,7 @@ def enabled(request: Request) -> bool:
     state = request.app.state
     if getattr(state, "auth_enabled", False):
         return True
-    found = state.store.auth_required()
+    found: bool = state.store.auth_required()
     state.auth_enabled = found  # users are never deleted: once on, it stays on without asking again
     return found
 

@@ -56,23 +56,29 @@ def log_data(
     if name is None:
         raise ValidationError(f"name= is needed to log an in-memory {value.__class__.__name__}")
     if isinstance(value, (bytes, bytearray, memoryview)):
-        return store.log_artifact(type, name, uri, digest=digest_bytes(value), properties={"bytes": len(value)})
+        return _log(store, type, name, uri, digest=digest_bytes(value), properties={"bytes": len(value)})
     from trailmark.capture import describe_dataset
 
     description = describe_dataset(value, sensitive=sensitive)
-    return store.log_artifact(type, name, uri, digest=description.digest, properties=description.properties)
+    return _log(store, type, name, uri, digest=description.digest, properties=description.properties)
 
 
 def _log_location(store: Any, location: str, *, name: str | None, type: str, sensitive: Sequence[str]) -> Artifact:
     if "://" in location and not location.startswith("file://"):
-        return store.log_artifact(type, name or _basename(location), location)
+        return _log(store, type, name or _basename(location), location)
     path = Path(location.removeprefix("file://")).expanduser()
     if not path.exists():
         raise ValidationError(f"cannot log {location!r}: no such file or directory")
     properties: dict[str, Any] = {}
     if path.suffix.lower() in _TABULAR_SUFFIXES or path.is_dir():
         properties = _describe_file(path, sensitive)
-    return store.log_artifact(type, name or _basename(str(path)), path.resolve().as_uri(), properties=properties)
+    return _log(store, type, name or _basename(str(path)), path.resolve().as_uri(), properties=properties)
+
+
+def _log(store: Any, type: str, name: str, uri: str | None, **options: Any) -> Artifact:
+    """``store.log_artifact``: the Artifact, or inside a run the Pending a Batch hands back for it."""
+    logged: Artifact = store.log_artifact(type, name, uri, **options)
+    return logged
 
 
 def _describe_file(path: Path, sensitive: Sequence[str]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from trailmark.store.sql._features_index import index_features
 from trailmark.store.sql._tables import artifacts, nodes, projects
 
 
-def artifact_query() -> Select:
+def artifact_query() -> Select[Any]:
     """SELECT of artifact rows with their project name, ready for :func:`to_artifact`."""
     return select(artifacts, projects.c.name.label("project")).join(projects, projects.c.id == artifacts.c.project_id)
 

@@ -142,5 +142,7 @@ def _spread(
     return conn.execute(statement.on_conflict_do_nothing(index_elements=_KEY)).rowcount
 
 
-def _insert_statement(conn: Connection):
-    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(classifications)
+def _insert_statement(conn: Connection) -> postgresql.Insert | sqlite.Insert:
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(classifications)
+    return sqlite.insert(classifications)
