@@ -46,7 +46,7 @@ Id = BigInteger().with_variant(Integer(), "sqlite")
 Json = JSON().with_variant(postgresql.JSONB(), "postgresql").with_variant(sqlite.JSON(), "sqlite")
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Timestamps are stored in UTC and always read back timezone-aware (SQLite drops the zone)."""
 
     impl = DateTime(timezone=True)
@@ -353,7 +353,6 @@ tombstones = Table(
     Column("reason", Text, nullable=False),
 )
 
-# -- reuse: see docs/reuse.md -----------------------------------------------------------
 # OpenLineage (migration 0004). A runId names one execution: concurrent events of one run
 # meet on the primary key, not on a lookup. A (namespace, name) names one Dataset series.
 openlineage_runs = Table(
@@ -417,6 +416,7 @@ column_edges = Table(
     Index("ix_column_edges_target", "target_id", "target_column"),
 )
 
+# -- reuse: see docs/reuse.md -----------------------------------------------------------
 
 # The meta-feature vector of each profiled dataset (float32 bytes, see trailmark.reuse._features),
 # so that ``similar`` scores every dataset of a project from one narrow row each.
