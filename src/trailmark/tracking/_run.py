@@ -6,6 +6,7 @@ import threading
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from trailmark.entities import Artifact, Execution, Metric
@@ -101,14 +102,16 @@ class Run:
         )
         self._buffer = MetricBuffer(
             self._write_points,
-            heartbeat=lambda: self.store.heartbeat(self._execution),
+            heartbeat=lambda: self.store.heartbeat(self.execution),
         )
         if self._system_seconds is not None:
             self._sampler = start_sampler(self._buffer.offer, self.store.clock.now, self._system_seconds)
         self._token = _active.enter_run(self)
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         _active.leave_run(self._token)
         assert self._buffer is not None and self._meter is not None
         if self._sampler is not None:
@@ -199,7 +202,9 @@ class Run:
         return self._record(lambda b: log_data(b, data, name=name, type=type, sensitive=sensitive), output=False,
                             role=role)
 
-    def log_output(self, data: Any, *, name: str | None = None, type: str = "Dataset", role: str | None = None) -> Artifact:
+    def log_output(
+        self, data: Any, *, name: str | None = None, type: str = "Dataset", role: str | None = None
+    ) -> Artifact:
         """Record ``data`` as written by this run (a reference links the existing version)."""
         data = known_artifact(self.store, data) or data
         return self._record(lambda b: log_data(b, data, name=name, type=type), output=True, role=role)

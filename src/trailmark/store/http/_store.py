@@ -24,8 +24,8 @@ from trailmark.store import _validate
 from trailmark.store._base import StoreBase, distinct_nodes, node_id
 from trailmark.store._digests import artifact_digest, normalise_uri
 from trailmark.store._protocol import NodeLike
-from trailmark.store.http._automated import HttpAutomation
 from trailmark.store.http._access import HttpAccess
+from trailmark.store.http._automated import HttpAutomation
 from trailmark.store.http._batch import HttpBatch
 from trailmark.store.http._bytes import HttpBytes
 from trailmark.store.http._governed import HttpGovernance
@@ -39,7 +39,9 @@ TOKEN_ENV = "TRAILMARK_TOKEN"
 METRICS_PER_REQUEST = 10_000
 
 
-class HttpStore(HttpAccess, HttpGovernance, HttpBytes, HttpLifecycle, HttpReuse, HttpLineageEvents, HttpAutomation, StoreBase):
+class HttpStore(
+    HttpAccess, HttpGovernance, HttpBytes, HttpLifecycle, HttpLineageEvents, HttpReuse, HttpAutomation, StoreBase
+):
     """A store served by ``trailmark server`` at ``uri``.
 
     Args:
@@ -64,7 +66,9 @@ class HttpStore(HttpAccess, HttpGovernance, HttpBytes, HttpLifecycle, HttpReuse,
         artifacts: str | None = None,
     ) -> None:
         if artifacts is not None:
-            raise ValidationError("a server keeps the bytes itself: start it with `trailmark server --artifacts-root URL`")
+            raise ValidationError(
+                "a server keeps the bytes itself: start it with `trailmark server --artifacts-root URL`"
+            )
         self.uri = uri.rstrip("/")
         self.project = _validate.project_name(project)
         self.clock: Clock = clock or SYSTEM_CLOCK
@@ -222,14 +226,16 @@ class HttpStore(HttpAccess, HttpGovernance, HttpBytes, HttpLifecycle, HttpReuse,
         return Page([node_from_dict(item) for item in found["items"]], found["next_page_token"])
 
     def tags(self, ref: NodeLike) -> dict[str, str]:
-        return self._request("GET", f"/tags/{_path_ref(ref)}")
+        found: dict[str, str] = self._request("GET", f"/tags/{_path_ref(ref)}")
+        return found
 
     def contexts(self, *, type: str | None = None) -> list[Context]:
         params = {"type": type} if type is not None else None
         return [from_dict(Context, c) for c in self._request("GET", "/contexts", params=params)]
 
     def packages(self, digest: str) -> dict[str, str]:
-        return self._request("GET", f"/packages/{quote(digest, safe=':')}")
+        found: dict[str, str] = self._request("GET", f"/packages/{quote(digest, safe=':')}")
+        return found
 
     def versions(self, type: str, name: str) -> list[Artifact]:
         found = self._request("GET", f"/series/{quote(type, safe='')}/{quote(name, safe='/')}")

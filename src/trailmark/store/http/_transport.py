@@ -101,7 +101,7 @@ def decode(response: httpx.Response) -> Any:
         return body
     error = body.get("error") if isinstance(body, dict) else None
     if isinstance(error, dict) and isinstance(error.get("message"), str):
-        raise _rebuild(ERRORS_BY_CODE.get(error.get("code"), TrailmarkError), error)
+        raise _rebuild(ERRORS_BY_CODE.get(str(error.get("code")), TrailmarkError), error)
     raise TrailmarkError(
         f"{response.request.method} {response.request.url} answered {response.status_code} "
         f"{response.reason_phrase} without a Trailmark error: {response.text[:200]!r}; is this a Trailmark server?"
