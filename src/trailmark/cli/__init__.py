@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+# Commands register on import, and `trailmark --help` lists them in that order.
+# isort: off
 from trailmark.cli import _demo, _lists, _nodes  # noqa: F401  (commands register on import)
 from trailmark.cli import _init  # noqa: F401
 from trailmark.cli import _server  # noqa: F401
 from trailmark.cli import _protect  # noqa: F401  (classify, declassify, reveal, purge, gc)
 from trailmark.cli import _search  # noqa: F401
 from trailmark.cli import _reuse  # noqa: F401  (reuse, similar)
+# isort: on
 from trailmark.cli._access import members, projects, tokens, users
 from trailmark.cli._app import app
 from trailmark.cli._audit import audit
 from trailmark.cli._automation import deployments, models, webhooks
 from trailmark.cli._db import db
 from trailmark.cli._errors import run
-from trailmark.cli._runs import runs_app, tags_app
 from trailmark.cli._import import import_app
+from trailmark.cli._runs import runs_app, tags_app
 
 app.add_typer(db, name="db")
 app.add_typer(audit, name="audit")

@@ -46,7 +46,9 @@ def current_actor(
 
 def project_name(
     header: Annotated[str | None, Header(alias=PROJECT_HEADER, description="The project (default 'default').")] = None,
-    query: Annotated[str | None, Query(alias="project", description=f"The project; overrides {PROJECT_HEADER}.")] = None,
+    query: Annotated[
+        str | None, Query(alias="project", description=f"The project; overrides {PROJECT_HEADER}.")
+    ] = None,
 ) -> str:
     """The project a request addresses: ``?project=``, else the header, else ``default``."""
     return query or header or DEFAULT_PROJECT
@@ -86,7 +88,8 @@ admin_store = _store_for(
     lambda: Role.ADMIN, "The store, for a caller allowed to administer ``project`` (members, classify, reveal, purge)."
 )
 reveal_store = _store_for(
-    _auth.reveal_role, "The store, for a caller allowed to decrypt sensitive values in ``project`` (admin, or as configured)."
+    _auth.reveal_role,
+    "The store, for a caller allowed to decrypt sensitive values in ``project`` (admin, or as configured).",
 )
 
 

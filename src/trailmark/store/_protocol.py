@@ -179,112 +179,6 @@ class Store(Helpers, Governance, Protocol):
         """A whole step (execution, outputs, links, metrics, end) in one transaction."""
         ...
 
-    # -- reuse: earlier work and similar datasets (see docs/reuse.md) ---------------------
-
-    def find_reusable(
-        self,
-        type: str,
-        name: str | None = None,
-        *,
-        params: Mapping[str, Any] | None = None,
-        inputs: Sequence[NodeLike] | None = None,
-        limit: int = 20,
-    ) -> list[Execution]:
-        """Earlier COMPLETE executions with exactly these params and inputs (by digest), newest first."""
-        ...
-
-    def similar(self, ref: NodeLike, *, limit: int = 5) -> list[Similar]:
-        """The datasets of the project most like ``ref`` (by profile meta-features), best first."""
-        ...
-
-    def cached_execution(self, key: str) -> Execution | None:
-        """The newest COMPLETE execution recorded under a step's cache key."""
-        ...
-
-    def set_cache_key(self, execution: NodeLike, key: str) -> None:
-        """Record the cache key of a RUNNING execution."""
-        ...
-
-    def record_cache_hit(
-        self,
-        original: NodeLike,
-        *,
-        key: str,
-        inputs: Sequence[NodeLike] = (),
-        parent: NodeLike | None = None,
-        environment: Mapping[str, Any] | None = None,
-    ) -> Execution:
-        """One transaction: a COMPLETE execution reusing ``original``'s outputs, ``cached_from`` set."""
-        ...
-
-    # -- OpenLineage and column lineage (docs/openlineage.md) ------------------------------
-
-    def ingest_openlineage(self, event: Mapping[str, Any]) -> IngestedEvent:
-        """Record one OpenLineage RunEvent, DatasetEvent or JobEvent in one transaction."""
-        ...
-
-    def openlineage_events(
-        self, ref: NodeLike | None = None, *, limit: int = 100, offset: int = 0, newest_first: bool = False
-    ) -> list[dict[str, Any]]:
-        """The OpenLineage events stored as they came: of one execution's run, or of the project."""
-        ...
-
-    def openlineage_event_count(self) -> int: ...
-
-    def openlineage_namespaces(self) -> list[str]: ...
-
-    def openlineage_datasets(self, namespace: str) -> list[Artifact]: ...
-
-    def openlineage_dataset(self, namespace: str, name: str) -> Artifact: ...
-
-    def openlineage_jobs(self, namespace: str) -> list[LineageJob]: ...
-
-    def column_lineage(
-        self, ref: NodeLike, *, column: str | None = None, direction: str = "upstream", depth: int | None = None
-    ) -> list[ColumnEdge]:
-        """Column-level lineage of a dataset: where a column came from (upstream), or what it fed."""
-        ...
-
-    def log_column_lineage(self, edges: Sequence[ColumnEdge], *, execution: NodeLike | None = None) -> None: ...
-
-    # -- reuse: earlier work and similar datasets (see docs/reuse.md) ---------------------
-
-    def find_reusable(
-        self,
-        type: str,
-        name: str | None = None,
-        *,
-        params: Mapping[str, Any] | None = None,
-        inputs: Sequence[NodeLike] | None = None,
-        limit: int = 20,
-    ) -> list[Execution]:
-        """Earlier COMPLETE executions with exactly these params and inputs (by digest), newest first."""
-        ...
-
-    def similar(self, ref: NodeLike, *, limit: int = 5) -> list[Similar]:
-        """The datasets of the project most like ``ref`` (by profile meta-features), best first."""
-        ...
-
-    def cached_execution(self, key: str) -> Execution | None:
-        """The newest COMPLETE execution recorded under a step's cache key."""
-        ...
-
-    def set_cache_key(self, execution: NodeLike, key: str) -> None:
-        """Record the cache key of a RUNNING execution."""
-        ...
-
-    def record_cache_hit(
-        self,
-        original: NodeLike,
-        *,
-        key: str,
-        inputs: Sequence[NodeLike] = (),
-        parent: NodeLike | None = None,
-        environment: Mapping[str, Any] | None = None,
-    ) -> Execution:
-        """One transaction: a COMPLETE execution reusing ``original``'s outputs, ``cached_from`` set."""
-        ...
-
     # -- automation: gates, webhooks, monitoring, health (see docs/automation.md) -----------
 
     @property
@@ -385,5 +279,43 @@ class Store(Helpers, Governance, Protocol):
         ...
 
     def log_column_lineage(self, edges: Sequence[ColumnEdge], *, execution: NodeLike | None = None) -> None: ...
+
+    # -- reuse: earlier work and similar datasets (see docs/reuse.md) ---------------------
+
+    def find_reusable(
+        self,
+        type: str,
+        name: str | None = None,
+        *,
+        params: Mapping[str, Any] | None = None,
+        inputs: Sequence[NodeLike] | None = None,
+        limit: int = 20,
+    ) -> list[Execution]:
+        """Earlier COMPLETE executions with exactly these params and inputs (by digest), newest first."""
+        ...
+
+    def similar(self, ref: NodeLike, *, limit: int = 5) -> list[Similar]:
+        """The datasets of the project most like ``ref`` (by profile meta-features), best first."""
+        ...
+
+    def cached_execution(self, key: str) -> Execution | None:
+        """The newest COMPLETE execution recorded under a step's cache key."""
+        ...
+
+    def set_cache_key(self, execution: NodeLike, key: str) -> None:
+        """Record the cache key of a RUNNING execution."""
+        ...
+
+    def record_cache_hit(
+        self,
+        original: NodeLike,
+        *,
+        key: str,
+        inputs: Sequence[NodeLike] = (),
+        parent: NodeLike | None = None,
+        environment: Mapping[str, Any] | None = None,
+    ) -> Execution:
+        """One transaction: a COMPLETE execution reusing ``original``'s outputs, ``cached_from`` set."""
+        ...
 
     def close(self) -> None: ...

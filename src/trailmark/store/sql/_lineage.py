@@ -25,7 +25,9 @@ _CHUNK = 5000
 def walk(start: int, direction: Direction, depth: int | None) -> CTE:
     """The recursive CTE ``walk(id, event_id, depth)`` of nodes reachable from ``start``."""
     near, far = (
-        (events.c.source_id, events.c.target_id) if direction == "downstream" else (events.c.target_id, events.c.source_id)
+        (events.c.source_id, events.c.target_id)
+        if direction == "downstream"
+        else (events.c.target_id, events.c.source_id)
     )
     seed = select(
         literal(start, Id).label("id"), null().cast(Id).label("event_id"), literal(0, Id).label("depth")
