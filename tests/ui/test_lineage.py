@@ -27,6 +27,15 @@ def click_node(page, node_id: int) -> None:
     page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
 
 
+def wait_until_still(page, timeout_s: float = 10.0) -> None:
+    """Poll from here until the graph stops animating (wait_for_function would eval in the page, which CSP forbids)."""
+    for _ in range(int(timeout_s / 0.05)):
+        if not page.evaluate("window.trailmark.graph.animated()"):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"the graph was still animating after {timeout_s:.0f} s")
+
+
 def expected_ids(store, ref: str, up: int | None, down: int | None) -> set[int]:
     ids = {store.get(ref).id}
     for direction, depth in (("upstream", up), ("downstream", down)):
@@ -111,7 +120,7 @@ def test_failed_runs_and_classified_nodes_are_marked(page, served):
     expect(details).to_contain_text("FAILED")
     expect(details.locator(".error")).to_contain_text("max_depth must be positive")
     expect(details).to_contain_text("PII from dataset:housing-raw@1")
-    page.wait_for_function("!window.trailmark.graph.animated()")  # the node moved clear of the panel
+    wait_until_still(page)  # the node moved clear of the panel
     box = page.evaluate(f"window.trailmark.graph.getElementById('{served.store.get(served.failed_run).id}')"
                         ".renderedBoundingBox()")
     assert box["x2"] <= page.locator("#graph").bounding_box()["width"] - details.bounding_box()["width"]
