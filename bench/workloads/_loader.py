@@ -9,6 +9,7 @@ autovacuum would within a minute of such a load.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timezone
 from typing import Any
 
@@ -58,7 +59,7 @@ def _execution(node_id: int, row: SearchRow, project_id: int, now: datetime) -> 
     return {
         "id": node_id, "project_id": project_id, "type": "Train", "name": f"run-{row.index}", "status": "COMPLETE",
         "params": row.params, "environment": {}, "environment_id": None, "started_at": now, "ended_at": now,
-        "resources": {}, "error": None, "created_by": "bench",
+        "resources": {}, "error": None, "created_by": "bench", "uid": uuid.uuid4().hex,
     }
 
 
