@@ -14,6 +14,7 @@ from trailmark.artifacts import Blob, VerifiedReader
 from trailmark.errors import TrailmarkError
 from trailmark.hashing import CHUNK_SIZE
 from trailmark.store.http._transport import API, Transport, decode
+from trailmark.store.http._wire import path_ref
 
 if TYPE_CHECKING:
     from trailmark.store._protocol import NodeLike
@@ -42,10 +43,8 @@ class HttpBytes:
 
     def open(self, ref: NodeLike) -> VerifiedReader:
         """The kept bytes of an artifact, streamed from the server and checked against their digest."""
-        from trailmark.store.http._store import _path_ref
-
         client = self._transport.client
-        request = client.build_request("GET", f"{API}/bytes/{_path_ref(ref)}")
+        request = client.build_request("GET", f"{API}/bytes/{path_ref(ref)}")
         response = client.send(request, stream=True)
         if not response.is_success:
             response.read()

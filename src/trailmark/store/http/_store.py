@@ -11,7 +11,7 @@ import os
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -21,8 +21,9 @@ from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, 
 from trailmark.errors import ValidationError
 from trailmark.lineage import Lineage
 from trailmark.store import _validate
-from trailmark.store._base import StoreBase, distinct_nodes, node_id
+from trailmark.store._base import StoreBase, distinct_nodes
 from trailmark.store._digests import artifact_digest, normalise_uri
+from trailmark.store._lifecycle import ACTIVE, DEFAULT_REAP_AFTER, DELETED
 from trailmark.store._protocol import NodeLike
 from trailmark.store.http._access import HttpAccess
 from trailmark.store.http._automated import HttpAutomation
@@ -33,14 +34,16 @@ from trailmark.store.http._lifecycle import HttpLifecycle
 from trailmark.store.http._lineage_events import HttpLineageEvents
 from trailmark.store.http._reuse import HttpReuse
 from trailmark.store.http._transport import Transport
-from trailmark.store.http._wire import metric_json
+from trailmark.store.http._wire import execution_path, metric_json
+from trailmark.store.http._wire import path_ref as _path_ref
+from trailmark.store.http._wire import ref_text as _ref
 
 TOKEN_ENV = "TRAILMARK_TOKEN"
 METRICS_PER_REQUEST = 10_000
 
 
 class HttpStore(
-    HttpAccess, HttpGovernance, HttpBytes, HttpLifecycle, HttpLineageEvents, HttpReuse, HttpAutomation, StoreBase
+    HttpAccess, HttpGovernance, HttpBytes, HttpLineageEvents, HttpReuse, HttpAutomation, StoreBase
 ):
     """A store served by ``trailmark server`` at ``uri``.
 
@@ -75,6 +78,7 @@ class HttpStore(
         token = token if token is not None else os.environ.get(TOKEN_ENV)
         self._transport = Transport(self.uri, project=self.project, token=token, timeout=timeout)
         weakref.finalize(self, self._transport.close)  # a store dropped without close() still lets its sockets go
+        self._lifecycle = HttpLifecycle(self._transport)
         try:
             self._request("PUT", f"/projects/{quote(self.project, safe='')}")
         except BaseException:  # a refused token or project: leave no connection open behind
@@ -263,22 +267,27 @@ class HttpStore(
         """Close the connections to the server."""
         self._transport.close()
 
+    # -- lifecycle (see _lifecycle.py) ----------------------------------------------------
+
+    def set_description(self, ref: NodeLike, text: str | None) -> Node:
+        return self._lifecycle.set_description(ref, text)
+
+    def delete_tag(self, ref: NodeLike, key: str) -> None:
+        self._lifecycle.delete_tag(ref, key)
+
+    def delete(self, ref: NodeLike) -> Node:
+        return self._lifecycle.set_lifecycle(ref, DELETED)
+
+    def restore(self, ref: NodeLike) -> Node:
+        return self._lifecycle.set_lifecycle(ref, ACTIVE)
+
+    def heartbeat(self, execution: NodeLike) -> None:
+        self._lifecycle.heartbeat(execution)
+
+    def reap(self, *, older_than: str | timedelta = DEFAULT_REAP_AFTER) -> list[Execution]:
+        return self._lifecycle.reap(older_than)
+
     # -- references in paths ----------------------------------------------------------
 
     def _execution_path(self, execution: NodeLike, action: str) -> str:
-        ref = _ref(execution)
-        if "/" in ref:  # the route takes one path segment: let the server resolve the name first
-            ref = str(self.get(ref).id)
-        return f"/executions/{quote(ref, safe=':')}/{action}"
-
-
-def _ref(node: NodeLike) -> str:
-    """The reference text of a node; malformed text fails here as it would in the SQL backend."""
-    known = node_id(node)
-    if known is not None:
-        return str(known)
-    return _validate.reference(node)
-
-
-def _path_ref(node: NodeLike) -> str:
-    return quote(_ref(node), safe=":@/")
+        return execution_path(self._transport, execution, action)
