@@ -133,6 +133,10 @@ class StoreBase(AutomationHelpers):
                 latest[point.key] = point
         return {key: point.value for key, point in latest.items()}
 
+    def latest_metrics_of(self, executions: Sequence[NodeLike]) -> list[dict[str, float]]:
+        """``latest_metrics`` of each execution, in the order given (SqlStore answers in one query)."""
+        return [self.latest_metrics(e) for e in executions]
+
     def __enter__(self) -> Self:
         return self
 

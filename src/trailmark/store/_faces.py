@@ -49,6 +49,8 @@ class Helpers(Protocol):
 
     def latest_metrics(self, execution: NodeLike) -> dict[str, float]: ...
 
+    def latest_metrics_of(self, executions: Sequence[NodeLike]) -> list[dict[str, float]]: ...
+
     def run(
         self,
         name: str,

@@ -20,7 +20,8 @@ def runs_page(
     order = [o for o in order_by if o.strip()] or ["started desc"]
     page = store.search(filter, kind="executions", order_by=order, limit=limit, page_token=page_token,
                         include_deleted=include_deleted)
-    items = [{**to_dict(e), "duration": e.duration, "metrics": store.latest_metrics(e)} for e in page]
+    latest = store.latest_metrics_of(page.items)  # one query for the whole page
+    items = [{**to_dict(e), "duration": e.duration, "metrics": m} for e, m in zip(page.items, latest, strict=True)]
     return {"items": items, "next_page_token": page.next_page_token}
 
 

@@ -506,6 +506,21 @@ class SqlStore(SqlBytes, LifecycleStore, LineageEventStore, AutomatedStore, Stor
         with self._read() as conn:
             return _metrics.load_series(conn, self._execution_id(conn, execution), key)
 
+    def latest_metrics(self, execution: NodeLike) -> dict[str, float]:
+        """The value at the latest step of each metric of an execution (from the series summaries)."""
+        return self.latest_metrics_of([execution])[0]
+
+    def latest_metrics_of(self, executions: Sequence[NodeLike]) -> list[dict[str, float]]:
+        """``latest_metrics`` of several executions in one query, in the order given."""
+        if self.reader_role is not None:  # runs hidden from this reader keep their metrics hidden (as ``metrics``)
+            for ref in (e for e in executions if not isinstance(e, Execution)):
+                self.get(ref)  # refuses a hidden one
+            self._guard.screen([e for e in executions if isinstance(e, Execution)], hidden="refuse", what="metrics")
+        with self._read() as conn:
+            ids = [self._execution_id(conn, e) for e in executions]
+            found = _metrics.latest_values_of(conn, ids)
+        return [dict(found.get(i, {})) for i in ids]
+
     def lineage(
         self,
         ref: NodeLike,
