@@ -1,4 +1,4 @@
-"""HttpStore's reuse face: reusable executions, the step cache and similar datasets, over REST.
+"""HttpStore's reuse part: reusable executions, the step cache and similar datasets, over REST.
 
 Each method is "payload -> request -> entity", over ``trailmark.server.routes.reuse``.
 """
@@ -12,18 +12,18 @@ from urllib.parse import quote
 from trailmark.entities import Execution, from_dict
 from trailmark.reuse import Similar
 from trailmark.store import _validate
-from trailmark.store._base import node_id
+from trailmark.store.http._wire import execution_path, path_ref, ref_text
 
 if TYPE_CHECKING:
     from trailmark.store._protocol import NodeLike
+    from trailmark.store.http._transport import Transport
 
 
 class HttpReuse:
-    """Mixed into :class:`~trailmark.store.http.HttpStore`."""
+    """The reuse routes, through the transport it is handed; :class:`~trailmark.store.http.HttpStore` delegates."""
 
-    if TYPE_CHECKING:  # provided by HttpStore
-        def _request(self, method: str, path: str, **kwargs: Any) -> Any: ...
-        def _execution_path(self, execution: NodeLike, action: str) -> str: ...
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
 
     def find_reusable(
         self,
@@ -38,24 +38,25 @@ class HttpReuse:
         body = {
             "type": type, "name": name,
             "params": _validate.json_object(params, "params") if params is not None else None,
-            "inputs": [_text(n) for n in inputs] if inputs is not None else None,
+            "inputs": [ref_text(n) for n in inputs] if inputs is not None else None,
             "limit": _validate.limit(limit),
         }
-        return [from_dict(Execution, e) for e in self._request("POST", "/reuse/find", json=body)]
+        return [from_dict(Execution, e) for e in self.transport.request("POST", "/reuse/find", json=body)]
 
     def similar(self, ref: NodeLike, *, limit: int = 5) -> list[Similar]:
         """The datasets most like ``ref``, best first (see :meth:`SqlStore.similar`)."""
-        found = self._request("GET", f"/similar/{quote(_text(ref), safe=':@/')}",
+        found = self.transport.request("GET", f"/similar/{path_ref(ref)}",
                               params={"limit": _validate.limit(limit)})
         return [Similar.from_dict(s) for s in found]
 
     def cached_execution(self, key: str) -> Execution | None:
-        found = self._request("GET", f"/cache/{quote(_validate.digest(key), safe=':')}")
+        found = self.transport.request("GET", f"/cache/{quote(_validate.digest(key), safe=':')}")
         return from_dict(Execution, found["execution"]) if found["execution"] is not None else None
 
     def set_cache_key(self, execution: NodeLike, key: str) -> None:
         body = {"key": _validate.digest(key)}
-        self._request("POST", self._execution_path(execution, "cache-key"), json=body, idempotent=True)
+        path = execution_path(self.transport, execution, "cache-key")
+        self.transport.request("POST", path, json=body, idempotent=True)
 
     def record_cache_hit(
         self,
@@ -67,13 +68,9 @@ class HttpReuse:
         environment: Mapping[str, Any] | None = None,
     ) -> Execution:
         body = {
-            "original": _text(original), "key": _validate.digest(key), "inputs": [_text(n) for n in inputs],
-            "parent": _text(parent) if parent is not None else None,
+            "original": ref_text(original), "key": _validate.digest(key), "inputs": [ref_text(n) for n in inputs],
+            "parent": ref_text(parent) if parent is not None else None,
             "environment": _validate.json_object(environment, "environment"),
         }
-        return from_dict(Execution, self._request("POST", "/cache/hits", json=body))
+        return from_dict(Execution, self.transport.request("POST", "/cache/hits", json=body))
 
-
-def _text(node: NodeLike) -> str:
-    known = node_id(node)
-    return str(known) if known is not None else str(node).strip()

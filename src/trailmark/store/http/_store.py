@@ -20,6 +20,7 @@ from trailmark._config import DEFAULT_PROJECT
 from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page, from_dict, node_from_dict
 from trailmark.errors import ValidationError
 from trailmark.lineage import Lineage
+from trailmark.reuse import Similar
 from trailmark.store import _validate
 from trailmark.store._base import StoreBase, distinct_nodes
 from trailmark.store._digests import artifact_digest, normalise_uri
@@ -43,7 +44,7 @@ METRICS_PER_REQUEST = 10_000
 
 
 class HttpStore(
-    HttpAccess, HttpGovernance, HttpBytes, HttpLineageEvents, HttpReuse, HttpAutomation, StoreBase
+    HttpAccess, HttpGovernance, HttpBytes, HttpLineageEvents, HttpAutomation, StoreBase
 ):
     """A store served by ``trailmark server`` at ``uri``.
 
@@ -79,6 +80,7 @@ class HttpStore(
         self._transport = Transport(self.uri, project=self.project, token=token, timeout=timeout)
         weakref.finalize(self, self._transport.close)  # a store dropped without close() still lets its sockets go
         self._lifecycle = HttpLifecycle(self._transport)
+        self._reuse = HttpReuse(self._transport)
         try:
             self._request("PUT", f"/projects/{quote(self.project, safe='')}")
         except BaseException:  # a refused token or project: leave no connection open behind
@@ -286,6 +288,39 @@ class HttpStore(
 
     def reap(self, *, older_than: str | timedelta = DEFAULT_REAP_AFTER) -> list[Execution]:
         return self._lifecycle.reap(older_than)
+
+    # -- reuse (see _reuse.py) ------------------------------------------------------------
+
+    def find_reusable(
+        self,
+        type: str,
+        name: str | None = None,
+        *,
+        params: Mapping[str, Any] | None = None,
+        inputs: Sequence[NodeLike] | None = None,
+        limit: int = 20,
+    ) -> list[Execution]:
+        return self._reuse.find_reusable(type, name, params=params, inputs=inputs, limit=limit)
+
+    def similar(self, ref: NodeLike, *, limit: int = 5) -> list[Similar]:
+        return self._reuse.similar(ref, limit=limit)
+
+    def cached_execution(self, key: str) -> Execution | None:
+        return self._reuse.cached_execution(key)
+
+    def set_cache_key(self, execution: NodeLike, key: str) -> None:
+        self._reuse.set_cache_key(execution, key)
+
+    def record_cache_hit(
+        self,
+        original: NodeLike,
+        *,
+        key: str,
+        inputs: Sequence[NodeLike] = (),
+        parent: NodeLike | None = None,
+        environment: Mapping[str, Any] | None = None,
+    ) -> Execution:
+        return self._reuse.record_cache_hit(original, key=key, inputs=inputs, parent=parent, environment=environment)
 
     # -- references in paths ----------------------------------------------------------
 
