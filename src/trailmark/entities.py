@@ -26,10 +26,12 @@ class Status(str, enum.Enum):
 
 
 class EdgeKind(str, enum.Enum):
-    """Direction of an event: an execution reads an INPUT, writes an OUTPUT."""
+    """Direction of an event: an execution reads an INPUT, writes an OUTPUT. A lineage walk asked to
+    follow run nesting (``include_parents``) adds PARENT edges: parent execution -> child execution."""
 
     INPUT = "INPUT"
     OUTPUT = "OUTPUT"
+    PARENT = "PARENT"
 
     def __str__(self) -> str:
         return self.value

@@ -70,8 +70,10 @@ def lineage(
     format: Annotated[GraphFormat, typer.Option("--format", help="tree, json, dot or mermaid.")] = GraphFormat.tree,
     column: Annotated[str | None, typer.Option("--column", help="Column-level lineage of this column of a dataset "
                                                "(upstream unless --down).")] = None,
+    parents: Annotated[bool, typer.Option("--parents/--no-parents", help="Follow run nesting too: a run's child "
+                                          "runs downstream (a DAG run's task runs), its parent upstream.")] = True,
 ) -> None:
-    """Walk the lineage graph. In Python: store.lineage(REF, direction=..., depth=...)."""
+    """Walk the lineage graph. In Python: store.lineage(REF, direction=..., depth=..., include_parents=True)."""
     direction = "both" if up and down else "upstream" if up else "downstream"
     if column is not None:
         with open_store() as store:
@@ -79,7 +81,7 @@ def lineage(
                                  as_json=format is GraphFormat.json)
         return
     with open_store() as store:
-        graph = store.lineage(ref, direction=direction, depth=depth, types=type or None)
+        graph = store.lineage(ref, direction=direction, depth=depth, types=type or None, include_parents=parents)
     if format is GraphFormat.tree:  # a long label wraps under its branch, never cut
         console.print(to_tree(graph), soft_wrap=False)
     elif format is GraphFormat.json:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from trailmark.entities import Artifact, Execution, Node, Status
+from trailmark.entities import Artifact, EdgeKind, Execution, Node, Status
 
 if TYPE_CHECKING:
     from rich.tree import Tree
@@ -36,6 +36,8 @@ def to_dot(lineage: Lineage) -> str:
         lines.append(f"  n{node.id} [label={_quote(label(node))}, {style}];")
     for edge in lineage.edges:
         role = f" [label={_quote(edge.role)}]" if edge.role else ""
+        if edge.kind == EdgeKind.PARENT:  # run nesting, not data: a dashed arrow from parent to child
+            role = ' [style=dashed, label="child run"]'
         lines.append(f"  n{edge.source} -> n{edge.target}{role};")
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -52,6 +54,8 @@ def to_mermaid(lineage: Lineage) -> str:
         lines.append(f'  n{node.id}["{text}"]' if isinstance(node, Artifact) else f'  n{node.id}(["{text}"])')
     for edge in lineage.edges:
         arrow = f"-- {_mermaid_text(edge.role)} -->" if edge.role else "-->"
+        if edge.kind == EdgeKind.PARENT:
+            arrow = "-. child run .->"
         lines.append(f"  n{edge.source} {arrow} n{edge.target}")
     failed = [n.id for n in lineage.nodes if isinstance(n, Execution) and n.status == Status.FAILED]
     if failed:
@@ -82,12 +86,15 @@ def to_tree(lineage: Lineage) -> Tree:
 
 
 def _next(lineage: Lineage, node_id: int, by_id: dict[int, Node]) -> list[tuple[int, str]]:
-    """The neighbours one step along the walk, with their edge's role as markup."""
+    """The neighbours one step along the walk, with their edge's role (or, over a PARENT edge, "child
+    run" or "parent run") as markup."""
     found = []
+    upstream = lineage.direction == "upstream"
     for edge in lineage.children(node_id):
-        other = edge.source if lineage.direction == "upstream" else edge.target
+        other = edge.source if upstream else edge.target
+        note = ("parent run" if upstream else "child run") if edge.kind == EdgeKind.PARENT else edge.role
         if other in by_id:
-            found.append((other, f" [dim]({edge.role})[/dim]" if edge.role else ""))
+            found.append((other, f" [dim]({note})[/dim]" if note else ""))
     return found
 
 

@@ -87,7 +87,7 @@ class LineageExecutionOut(ExecutionOut):
 class EdgeOut(_Out):
     source: int
     target: int
-    kind: Literal["INPUT", "OUTPUT"]
+    kind: Literal["INPUT", "OUTPUT", "PARENT"]
     role: str | None
 
 

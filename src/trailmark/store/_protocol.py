@@ -91,6 +91,7 @@ class Store(Helpers, Governance, Protocol):
         direction: str = "downstream",
         depth: int | None = None,
         types: Sequence[str] | None = None,
+        include_parents: bool = False,
     ) -> Lineage: ...
 
     def search(

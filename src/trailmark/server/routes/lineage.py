@@ -20,6 +20,9 @@ def lineage(
     direction: Annotated[str, Query(json_schema_extra={"enum": ["upstream", "downstream", "both"]})] = "downstream",
     depth: Annotated[int | None, Query(le=MAX_VERSION, description="Stop after this many edges.")] = None,
     types: Annotated[list[str] | None, Query(description="Keep only nodes of these types (repeatable).")] = None,
+    include_parents: Annotated[bool, Query(description="Follow run nesting too (PARENT edges, parent -> child).")]
+    = False,
 ) -> dict[str, Any]:
     """What was derived from a node (downstream), what it came from (upstream), or both."""
-    return store.lineage(ref, direction=direction, depth=depth, types=types or None).to_dict()
+    return store.lineage(ref, direction=direction, depth=depth, types=types or None,
+                         include_parents=include_parents).to_dict()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from trailmark.entities import Artifact, Execution, Node, to_dict
+from trailmark.entities import Artifact, EdgeKind, Execution, Node, to_dict
 from trailmark.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -27,7 +27,8 @@ def graph(store: Store, ref: str, *, up: int | None, down: int | None) -> dict[s
     """Nodes and edges within ``up`` edges upstream and ``down`` edges downstream of ``ref``.
 
     Each node carries ``depth`` (negative upstream, positive downstream) and its
-    classifications, so that the page can draw them without further requests.
+    classifications, so that the page can draw them without further requests. Run nesting is
+    followed too (PARENT edges: a DAG run to its task runs).
     """
     root = store.get(ref)
     nodes: dict[int, Node] = {root.id: root}
@@ -36,7 +37,7 @@ def graph(store: Store, ref: str, *, up: int | None, down: int | None) -> dict[s
     for direction, limit, sign in (("upstream", up, -1), ("downstream", down, 1)):
         if limit == 0:
             continue
-        walk = store.lineage(root, direction=direction, depth=limit)
+        walk = store.lineage(root, direction=direction, depth=limit, include_parents=True)
         for node in walk.nodes:
             nodes.setdefault(node.id, node)
             depths.setdefault(node.id, sign * walk.depths.get(node.id, 0))
@@ -75,19 +76,29 @@ def node_summary(store: Store, node: Node, *, depth: int | None = None, labelled
 
 
 def node_detail(store: Store, ref: str) -> dict[str, Any]:
-    """One node with its tags and its neighbours one edge away (producers, consumers)."""
+    """One node with its tags and its neighbours one edge away (producers, consumers); a run also
+    with its ``parent`` and ``children`` (the runs nested in it)."""
     node = store.get(ref)
-    around = store.lineage(node, direction="both", depth=1)
-    neighbours = []
+    nested = isinstance(node, Execution)
+    around = store.lineage(node, direction="both", depth=1, include_parents=nested)
+    neighbours, parent, children = [], None, []
     for edge in around.edges:
         other = edge.target if edge.source == node.id else edge.source
         if other == node.id or (edge.source != node.id and edge.target != node.id):
+            continue
+        if edge.kind == EdgeKind.PARENT:
+            if edge.target == node.id:
+                parent = node_summary(store, around.node(other), labelled=False)
+            else:
+                children.append(node_summary(store, around.node(other), labelled=False))
             continue
         direction = "downstream" if edge.source == node.id else "upstream"
         neighbours.append({**to_dict(around.node(other)), "direction": direction, "role": edge.role})
     detail = node_summary(store, node)
     detail["tags"] = store.tags(node)
     detail["neighbours"] = neighbours
+    if nested:
+        detail["parent"], detail["children"] = parent, children
     if isinstance(node, Artifact):
         detail["versions"] = len(store.versions(node.type, node.name))
     return detail

@@ -202,12 +202,15 @@ class HttpStore(
         direction: str = "downstream",
         depth: int | None = None,
         types: Sequence[str] | None = None,
+        include_parents: bool = False,
     ) -> Lineage:
         params: dict[str, Any] = {"direction": _validate.direction(direction)}
         if _validate.depth(depth) is not None:
             params["depth"] = depth
         if types:
             params["types"] = list(types)
+        if include_parents:
+            params["include_parents"] = True
         return Lineage.from_dict(self._request("GET", f"/lineage/{_path_ref(ref)}", params=params))
 
     def search(

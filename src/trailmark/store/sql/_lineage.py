@@ -2,7 +2,10 @@
 
 A walk's rows are ``(node id, id of the event that reached it, depth)``; the start node
 has no event and depth 0. Rows are de-duplicated by ``UNION``, so a walk ends on any
-graph, and every event crossed is returned once.
+graph, and every event crossed is returned once. A walk with ``parents`` also follows each
+run's link to its parent run (``executions.parent_id``): downstream from parent to child,
+upstream from child to parent. Such a link is "event" ``-child_id`` (a run has one parent),
+so event ids stay unique within one walk.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from sqlalchemy import CTE, Connection, func, literal, null, select
+from sqlalchemy import CTE, Connection, Subquery, func, literal, null, select, union_all
 
 from trailmark.entities import Artifact, Edge, EdgeKind, Execution
 from trailmark.lineage._graph import Reached
@@ -22,21 +25,30 @@ Direction = Literal["upstream", "downstream"]
 _CHUNK = 5000
 
 
-def walk(start: int, direction: Direction, depth: int | None) -> CTE:
-    """The recursive CTE ``walk(id, event_id, depth)`` of nodes reachable from ``start``."""
+def _links() -> Subquery:
+    """Events and parent links alike, as ``(id, source_id, target_id)``: a link runs parent -> child."""
+    parented = executions.c.parent_id.is_not(None)
+    return union_all(
+        select(events.c.id, events.c.source_id, events.c.target_id),
+        select((-executions.c.id).label("id"), executions.c.parent_id, executions.c.id).where(parented),
+    ).subquery("links")
+
+
+def walk(start: int, direction: Direction, depth: int | None, *, parents: bool = False) -> CTE:
+    """The recursive CTE ``walk(id, event_id, depth)`` of nodes reachable from ``start``
+    (over parent links too with ``parents``)."""
+    edge = _links() if parents else events
     near, far = (
-        (events.c.source_id, events.c.target_id)
-        if direction == "downstream"
-        else (events.c.target_id, events.c.source_id)
+        (edge.c.source_id, edge.c.target_id) if direction == "downstream" else (edge.c.target_id, edge.c.source_id)
     )
     seed = select(
         literal(start, Id).label("id"), null().cast(Id).label("event_id"), literal(0, Id).label("depth")
     ).cte(f"walk_{direction}", recursive=True)
     if depth is None:
         # Without a limit the depth column would split one node into a row per path length.
-        step = select(far, events.c.id, literal(1, Id)).join(seed, near == seed.c.id)
+        step = select(far, edge.c.id, literal(1, Id)).join(seed, near == seed.c.id)
     else:
-        step = select(far, events.c.id, seed.c.depth + 1).join(seed, near == seed.c.id).where(seed.c.depth < depth)
+        step = select(far, edge.c.id, seed.c.depth + 1).join(seed, near == seed.c.id).where(seed.c.depth < depth)
     return seed.union(step)
 
 
@@ -47,9 +59,10 @@ def reachable_ids(start: int, direction: Direction, depth: int | None = None) ->
 
 
 def traverse_light(
-    conn: Connection, start: int, directions: Sequence[Direction], depth: int | None
+    conn: Connection, start: int, directions: Sequence[Direction], depth: int | None, *, parents: bool = False
 ) -> tuple[dict[int, Reached], list[Edge]]:
-    """Each reached node's light row (depth, kind, type, name, version, lifecycle) and the events crossed.
+    """Each reached node's light row (depth, kind, type, name, version, lifecycle) and the events crossed
+    (with ``parents``, also the parent links crossed, as edges of kind PARENT from parent to child).
 
     One query per direction: the walk joined to its events and to the nodes' name columns.
     """
@@ -58,21 +71,28 @@ def traverse_light(
     kinds = {k.value: k for k in EdgeKind}
     a, x = artifacts.alias("a"), executions.alias("x")
     for direction in directions:
-        cte = walk(start, direction, depth)
+        cte = walk(start, direction, depth, parents=parents)
         rows = conn.execute(
             select(cte.c.id, cte.c.depth, cte.c.event_id, events.c.source_id, events.c.target_id, events.c.kind,
                    events.c.role, a.c.id.is_not(None), func.coalesce(a.c.type, x.c.type),
-                   func.coalesce(a.c.name, x.c.name), a.c.version, func.coalesce(a.c.lifecycle, x.c.lifecycle))
+                   func.coalesce(a.c.name, x.c.name), a.c.version, func.coalesce(a.c.lifecycle, x.c.lifecycle),
+                   x.c.parent_id)
             .outerjoin(events, events.c.id == cte.c.event_id)
             .outerjoin(a, a.c.id == cte.c.id)
             .outerjoin(x, x.c.id == cte.c.id)
         )
-        for node_id, node_depth, event_id, source, target, kind, role, is_artifact, type_, name, version, life in rows:
+        for (node_id, node_depth, event_id, source, target, kind, role, is_artifact, type_, name, version, life,
+             parent) in rows:
             known = light.get(node_id)
             if known is None or node_depth < known.depth:
                 light[node_id] = Reached(node_id, "artifact" if is_artifact else "execution", type_, name,
                                          version, node_depth, life)
-            if event_id is not None and event_id not in edges:
+            if event_id is None or event_id in edges:
+                continue
+            if event_id < 0:  # a parent link: downstream it reached the child, upstream the parent
+                source, target = (parent, node_id) if direction == "downstream" else (node_id, -event_id)
+                edges[event_id] = Edge(source=source, target=target, kind=EdgeKind.PARENT)
+            else:
                 edges[event_id] = Edge(source=source, target=target, kind=kinds[kind], role=role)
     if depth is None:  # the walk did not count depths: measure them over the edges fetched
         depths = {i: r.depth for i, r in light.items()}

@@ -528,18 +528,23 @@ class SqlStore(SqlBytes, LifecycleStore, LineageEventStore, AutomatedStore, Stor
         direction: str = "downstream",
         depth: int | None = None,
         types: Sequence[str] | None = None,
+        include_parents: bool = False,
     ) -> Lineage:
         """What was derived from ``ref`` (downstream), what it came from (upstream), or both.
 
         ``depth`` counts edges (a dataset to the step that reads it is 1); ``types`` keeps
-        only nodes of those artifact or execution types (the root is always kept).
+        only nodes of those artifact or execution types (the root is always kept);
+        ``include_parents`` also follows run nesting (a DAG run and its task runs, ``tm.run``
+        inside ``tm.run``) as PARENT edges from parent to child: downstream to the children,
+        upstream to the parent.
         """
         _validate.direction(direction)
         _validate.depth(depth)
         walks = ("upstream", "downstream") if direction == "both" else (direction,)
         with self._read() as conn:
             _, root = self._resolve(conn, ref)
-            light, edges = _lineage.traverse_light(conn, root, walks, depth)  # type: ignore[arg-type]
+            light, edges = _lineage.traverse_light(conn, root, walks, depth,  # type: ignore[arg-type]
+                                                   parents=include_parents)
         keep = {i for i, n in light.items() if i == root or types is None or n.type in types}
         ordered = sorted(keep, key=lambda i: (light[i].depth, i))
 

@@ -1,6 +1,7 @@
 // The lineage graph: Cytoscape.js with the dagre layout, left to right.
 // Artifacts are rounded boxes coloured by type, executions are ellipses; failed runs
-// are red, running ones dashed, classified nodes carry an orange ring and a flag.
+// are red, running ones dashed, classified nodes carry an orange ring and a flag; a dashed
+// arrow runs from a parent run to a child run (a DAG run to its task runs).
 
 const TYPE_COLORS = { Dataset: "#dbeafe", Model: "#ede9fe", Deployment: "#dcfce7", Report: "#f3f4f6" };
 
@@ -61,6 +62,10 @@ const STYLE = [
       "text-background-padding": 1,
     },
   },
+  {
+    selector: "edge.parent",
+    style: { "line-style": "dashed", "line-color": "#d97706", "target-arrow-color": "#d97706" },
+  },
 ];
 
 export function nodeLabel(node) {
@@ -84,14 +89,16 @@ function nodeElement(node, rootId) {
 }
 
 function edgeElement(edge) {
+  const parent = edge.kind === "PARENT";
   return {
     group: "edges",
     data: {
       id: `${edge.source}-${edge.target}`,
       source: String(edge.source),
       target: String(edge.target),
-      label: edge.role ?? "",
+      label: parent ? "child run" : (edge.role ?? ""),
     },
+    classes: parent ? "parent" : "",
   };
 }
 

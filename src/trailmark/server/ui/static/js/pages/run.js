@@ -1,4 +1,5 @@
-// One run: status, notes (editable), params, metric charts, system metrics, environment, inputs and outputs, resources.
+// One run: status, notes (editable), params, metric charts, system metrics, environment, inputs and outputs,
+// parent and child runs, resources.
 
 import { get, send } from "../api.js";
 import { metricChart, seriesOf } from "../chart.js";
@@ -71,6 +72,7 @@ export async function runPage(view, { ref, isCurrent }) {
       section("Parameters", keyValues(node.params, { empty: "no parameters" })),
       section("Latest metrics", keyValues(latest(series), { empty: "no metrics" })),
     ),
+    nesting(node),
     section("Metrics over steps", charts(series)),
     Object.keys(system).length ? section("System", systemCharts(system)) : null,
     h(
@@ -129,6 +131,29 @@ function systemCharts(series) {
     {},
     h("p", { class: "hint", text: "Sampled while the run was open; one step per sample." }),
     charts(series),
+  );
+}
+
+// The run it is nested in (a DAG run for a task run) and the runs nested in it; nothing when neither.
+function nesting(node) {
+  const children = node.children ?? [];
+  if (!node.parent && !children.length) return null;
+  return section(
+    "Parent and child runs",
+    node.parent
+      ? h("p", { id: "run-parent" }, "Parent run: ", refLink(node.parent, `${node.parent.name} (${node.parent.ref})`))
+      : null,
+    children.length
+      ? sortableTable({
+          rows: children,
+          columns: [
+            { label: "Child run", value: (r) => r.name, cell: (r) => refLink(r, `${r.name} (${r.ref})`) },
+            { label: "Type", value: (r) => r.type },
+            { label: "Status", value: (r) => r.status, cell: (r) => statusBadge(r.status) },
+            { label: "Started", value: (r) => r.started_at ?? "", cell: (r) => when(r.started_at) },
+          ],
+        })
+      : empty("no child runs"),
   );
 }
 
