@@ -1,75 +1,72 @@
-"""HttpStore's automation face: "payload -> request -> record" over ``trailmark.server.routes.automation``."""
+"""HttpStore's automation part: "payload -> request -> record" over ``trailmark.server.routes.automation``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from typing import TYPE_CHECKING
 
 from trailmark.automation._entities import Delivery, HealthCheck, Protection, Webhook, record_from_dict
 from trailmark.automation._events import event_names, webhook_id
 from trailmark.automation._gate import direction as checked_direction
 from trailmark.automation._gate import min_improvement as checked_margin
+from trailmark.store.http._wire import path_ref
 
 if TYPE_CHECKING:
     from trailmark.store import NodeLike
+    from trailmark.store.http._transport import Transport
 
 
 class HttpAutomation:
-    """Mixed into :class:`~trailmark.store.http.HttpStore`."""
+    """The automation routes, through the transport it is handed; :class:`~trailmark.store.http.HttpStore` delegates."""
 
-    if TYPE_CHECKING:  # provided by HttpStore
-        def _request(self, method: str, path: str, **kwargs: Any) -> Any: ...
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
 
     def add_webhook(self, url: str, *, events: Sequence[str], secret: str | None = None) -> Webhook:
         body = {"url": url, "events": event_names(events), "secret": secret}
-        return record_from_dict(Webhook, self._request("POST", "/webhooks", json=body))
+        return record_from_dict(Webhook, self.transport.request("POST", "/webhooks", json=body))
 
     def list_webhooks(self) -> list[Webhook]:
-        return [record_from_dict(Webhook, h) for h in self._request("GET", "/webhooks")]
+        return [record_from_dict(Webhook, h) for h in self.transport.request("GET", "/webhooks")]
 
     def remove_webhook(self, hook_id: int) -> Webhook:
-        return record_from_dict(Webhook, self._request("DELETE", f"/webhooks/{webhook_id(hook_id)}"))
+        return record_from_dict(Webhook, self.transport.request("DELETE", f"/webhooks/{webhook_id(hook_id)}"))
 
     def webhook_deliveries(self, hook_id: int) -> list[Delivery]:
-        found = self._request("GET", f"/webhooks/{webhook_id(hook_id)}/deliveries")
+        found = self.transport.request("GET", f"/webhooks/{webhook_id(hook_id)}/deliveries")
         return [record_from_dict(Delivery, d) for d in found]
 
     def deliver_webhooks(self) -> int:
-        return int(self._request("POST", "/webhooks/deliver")["attempted"])
+        return int(self.transport.request("POST", "/webhooks/deliver")["attempted"])
 
     def protect_alias(
         self, model: str, alias: str, *, metric: str, direction: str = "min", min_improvement: float | str = 0.0
     ) -> Protection:
         body = {"model": model, "alias": alias, "metric": metric, "direction": checked_direction(direction),
                 "min_improvement": checked_margin(min_improvement)}
-        return record_from_dict(Protection, self._request("POST", "/protections", json=body))
+        return record_from_dict(Protection, self.transport.request("POST", "/protections", json=body))
 
     def alias_protections(self, model: str) -> list[Protection]:
-        return [record_from_dict(Protection, p) for p in self._request("GET", "/protections",
-                                                                       params={"model": model})]
+        found = self.transport.request("GET", "/protections", params={"model": model})
+        return [record_from_dict(Protection, p) for p in found]
 
     def record_health(
         self, deployment: NodeLike, status: str, *, latency_ms: float | None = None, detail: str | None = None
     ) -> HealthCheck:
         body = {"status": status, "latency_ms": latency_ms, "detail": detail}
-        return record_from_dict(HealthCheck, self._request("POST", f"/health/{_path(deployment)}", json=body))
+        found = self.transport.request("POST", f"/health/{path_ref(deployment)}", json=body)
+        return record_from_dict(HealthCheck, found)
 
     def health_history(self, deployment: NodeLike, *, limit: int = 100) -> list[HealthCheck]:
-        found = self._request("GET", f"/health/{_path(deployment)}", params={"limit": limit})
+        found = self.transport.request("GET", f"/health/{path_ref(deployment)}", params={"limit": limit})
         return [record_from_dict(HealthCheck, c) for c in found]
 
     def set_drift_thresholds(self, deployment: NodeLike, thresholds: Mapping[str, float]) -> dict[str, float]:
         body = {"thresholds": dict(thresholds)}
-        found: dict[str, float] = self._request("PUT", f"/drift-thresholds/{_path(deployment)}", json=body)
+        found: dict[str, float] = self.transport.request("PUT", f"/drift-thresholds/{path_ref(deployment)}", json=body)
         return found
 
     def drift_thresholds(self, deployment: NodeLike) -> dict[str, float]:
-        found: dict[str, float] = self._request("GET", f"/drift-thresholds/{_path(deployment)}")
+        found: dict[str, float] = self.transport.request("GET", f"/drift-thresholds/{path_ref(deployment)}")
         return found
 
-
-def _path(node: NodeLike) -> str:
-    """A deployment in a path: an entity by its id, a reference as text."""
-    ref = getattr(node, "id", node)
-    return quote(str(ref), safe=":@/")

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from trailmark._clock import SYSTEM_CLOCK, Clock
 from trailmark._config import DEFAULT_PROJECT
+from trailmark.automation import Delivery, HealthCheck, Protection, Webhook
 from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page, from_dict, node_from_dict
 from trailmark.errors import ValidationError
 from trailmark.lineage import Lineage
@@ -44,7 +45,7 @@ METRICS_PER_REQUEST = 10_000
 
 
 class HttpStore(
-    HttpAccess, HttpGovernance, HttpBytes, HttpLineageEvents, HttpAutomation, StoreBase
+    HttpAccess, HttpGovernance, HttpBytes, HttpLineageEvents, StoreBase
 ):
     """A store served by ``trailmark server`` at ``uri``.
 
@@ -81,6 +82,7 @@ class HttpStore(
         weakref.finalize(self, self._transport.close)  # a store dropped without close() still lets its sockets go
         self._lifecycle = HttpLifecycle(self._transport)
         self._reuse = HttpReuse(self._transport)
+        self._automation = HttpAutomation(self._transport)
         try:
             self._request("PUT", f"/projects/{quote(self.project, safe='')}")
         except BaseException:  # a refused token or project: leave no connection open behind
@@ -324,6 +326,46 @@ class HttpStore(
         environment: Mapping[str, Any] | None = None,
     ) -> Execution:
         return self._reuse.record_cache_hit(original, key=key, inputs=inputs, parent=parent, environment=environment)
+
+    # -- automation: webhooks, protected aliases, health, drift thresholds (see _automated.py) --
+
+    def add_webhook(self, url: str, *, events: Sequence[str], secret: str | None = None) -> Webhook:
+        return self._automation.add_webhook(url, events=events, secret=secret)
+
+    def list_webhooks(self) -> list[Webhook]:
+        return self._automation.list_webhooks()
+
+    def remove_webhook(self, hook_id: int) -> Webhook:
+        return self._automation.remove_webhook(hook_id)
+
+    def webhook_deliveries(self, hook_id: int) -> list[Delivery]:
+        return self._automation.webhook_deliveries(hook_id)
+
+    def deliver_webhooks(self) -> int:
+        return self._automation.deliver_webhooks()
+
+    def protect_alias(
+        self, model: str, alias: str, *, metric: str, direction: str = "min", min_improvement: float | str = 0.0
+    ) -> Protection:
+        return self._automation.protect_alias(model, alias, metric=metric, direction=direction,
+                                              min_improvement=min_improvement)
+
+    def alias_protections(self, model: str) -> list[Protection]:
+        return self._automation.alias_protections(model)
+
+    def record_health(
+        self, deployment: NodeLike, status: str, *, latency_ms: float | None = None, detail: str | None = None
+    ) -> HealthCheck:
+        return self._automation.record_health(deployment, status, latency_ms=latency_ms, detail=detail)
+
+    def health_history(self, deployment: NodeLike, *, limit: int = 100) -> list[HealthCheck]:
+        return self._automation.health_history(deployment, limit=limit)
+
+    def set_drift_thresholds(self, deployment: NodeLike, thresholds: Mapping[str, float]) -> dict[str, float]:
+        return self._automation.set_drift_thresholds(deployment, thresholds)
+
+    def drift_thresholds(self, deployment: NodeLike) -> dict[str, float]:
+        return self._automation.drift_thresholds(deployment)
 
     # -- references in paths ----------------------------------------------------------
 
