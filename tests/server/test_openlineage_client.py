@@ -3,6 +3,12 @@ Airflow-shaped streams (a DAG run parent of its task runs, retries), api-key aut
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
+import httpx
 import openlineage.client as ol
 import pytest
 from openlineage.client.event_v2 import (
@@ -113,6 +119,65 @@ def test_an_airflow_dag_run_and_its_task_runs_are_one_tree(client, store):
     assert len(graph.executions()) == 2
     assert [a.name for a in graph.artifacts()] == ["raw/sales", "public.sales"]
     assert [c.name for c in store.contexts(type="Pipeline")] == ["airflow/daily_sales"]
+
+
+@pytest.fixture
+def airflow_runs(client, store):
+    """The Airflow stream sent through the client: the executions by runId."""
+    for event in _airflow_events():
+        client.emit(event)
+    return {e.params["openlineage.runId"]: e for e in store.search("", kind="executions", limit=100)}
+
+
+def test_the_dag_run_and_its_task_runs_are_one_tree_in_lineage(airflow_runs, store):
+    dag, extract, failed, retry = (airflow_runs[r] for r in (DAG_RUN, EXTRACT, LOAD_1, LOAD_2))
+    tree = store.lineage(dag, direction="downstream", include_parents=True)
+    parented = {(e.source, e.target) for e in tree.edges if e.kind == "PARENT"}
+    assert parented == {(dag.id, extract.id), (dag.id, failed.id), (dag.id, retry.id)}, "the retry is a second child"
+    assert {e.id for e in tree.executions()} == {dag.id, extract.id, failed.id, retry.id}
+    assert [a.name for a in tree.artifacts()] == ["raw/sales", "public.sales"]
+    assert tree.depths[retry.id] == 1 and tree.depths[tree.artifacts()[1].id] == 2
+    (warehouse,) = store.versions("Dataset", "public.sales")
+    up = store.lineage(warehouse, direction="upstream", include_parents=True)
+    assert dag.id in {e.id for e in up.executions()}, "upstream of what a task wrote: its DAG run"
+    assert failed.id not in {e.id for e in up.executions()}, "a sibling is not upstream"
+    assert store.lineage(dag, direction="downstream").edges == [], "without include_parents: the data graph only"
+    children = store.search(f"parent = '{dag.ref}'", kind="executions", order_by=["id asc"])
+    assert [e.id for e in children] == [extract.id, failed.id, retry.id]
+
+
+def test_trailmark_lineage_shows_the_task_runs_under_the_dag_run(airflow_runs, live_server, project):
+    dag = airflow_runs[DAG_RUN]
+
+    def lineage(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "trailmark", "--uri", live_server, "--project", project,
+                               "lineage", dag.ref, *args], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "COLUMNS": "200"}, stdin=subprocess.DEVNULL)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    tree = lineage().splitlines()
+    assert tree[0].startswith("Dag airflow/daily_sales")
+    children = [line for line in tree if line.startswith(("├── ", "└── "))]
+    assert len(children) == 3 and all("(child run)" in line and "airflow/daily_sales." in line for line in children)
+    assert any("FAILED" in line for line in children) and any("public.sales" in line for line in tree)
+    graph = json.loads(lineage("--format", "json"))
+    assert sorted(e["kind"] for e in graph["edges"]) == ["INPUT", "INPUT", "OUTPUT", "OUTPUT", "PARENT", "PARENT",
+                                                         "PARENT"]
+    assert json.loads(lineage("--no-parents", "--format", "json"))["edges"] == []
+
+
+def test_the_ui_draws_the_tree_and_a_run_names_its_parent_and_children(airflow_runs, live_server, project):
+    dag, retry = airflow_runs[DAG_RUN], airflow_runs[LOAD_2]
+    with httpx.Client(base_url=live_server + "/api/v1/ui", headers={"X-Trailmark-Project": project}) as ui:
+        graph = ui.get("/graph", params={"ref": dag.ref, "up": "all", "down": "all"}).json()
+        assert sum(e["kind"] == "PARENT" for e in graph["edges"]) == 3 and len(graph["nodes"]) == 6
+        task = ui.get("/node", params={"ref": retry.ref}).json()
+        assert task["parent"]["id"] == dag.id and task["children"] == []
+        assert {(n["name"], n["direction"]) for n in task["neighbours"]} == {
+            ("raw/sales", "upstream"), ("public.sales", "downstream")}, "inputs and outputs: data only"
+        top = ui.get("/node", params={"ref": dag.ref}).json()
+        assert top["parent"] is None and len(top["children"]) == 3 and top["neighbours"] == []
 
 
 def test_every_run_event_type(client, store):
