@@ -1,13 +1,12 @@
-"""HttpStore's OpenLineage face: the same methods as SqlStore's, each one request to the server.
+"""HttpStore's OpenLineage part: the same methods as SqlStore's, each one request to the server.
 
-Mixed into :class:`~trailmark.store.http.HttpStore`; routes in ``server/routes/openlineage.py``.
+:class:`~trailmark.store.http.HttpStore` delegates to it; routes in ``server/routes/openlineage.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from trailmark.entities import (
     Artifact,
@@ -21,28 +20,23 @@ from trailmark.entities import (
 from trailmark.errors import ValidationError
 from trailmark.openlineage._check import event_kind
 from trailmark.store import _validate
+from trailmark.store.http._wire import path_ref, ref_text
 
 if TYPE_CHECKING:
     from trailmark.store import NodeLike
-
-
-def _ref(node: NodeLike) -> str:
-    return node.ref if isinstance(node, (Artifact, Execution)) else str(node)
-
-
-def _path(text: str) -> str:
-    return quote(text, safe="")
+    from trailmark.store.http._transport import Transport
 
 
 class HttpLineageEvents:
-    """OpenLineage events and column lineage over the server's API."""
+    """OpenLineage events and column lineage, through the transport it is handed."""
 
-    _request: Callable[..., Any]  # HttpStore's one request function
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
 
     def ingest_openlineage(self, event: Mapping[str, Any]) -> IngestedEvent:
         """Record one OpenLineage event (see :meth:`SqlStore.ingest_openlineage`)."""
         event_kind(event)
-        done = self._request("POST", "/lineage", json=_validate.json_object(event, "the event"))
+        done = self.transport.request("POST", "/lineage", json=_validate.json_object(event, "the event"))
         execution = from_dict(Execution, done["execution"]) if done["execution"] else None
         return IngestedEvent(execution, [from_dict(Artifact, a) for a in done["inputs"]],
                              [from_dict(Artifact, a) for a in done["outputs"]])
@@ -52,27 +46,27 @@ class HttpLineageEvents:
     ) -> list[dict[str, Any]]:
         params: dict[str, Any] = {"limit": _validate.limit(limit), "offset": offset, "newest_first": newest_first}
         if ref is not None:
-            params["ref"] = _ref(ref)
-        found: list[dict[str, Any]] = self._request("GET", "/openlineage/events", params=params)
+            params["ref"] = ref_text(ref)
+        found: list[dict[str, Any]] = self.transport.request("GET", "/openlineage/events", params=params)
         return found
 
     def openlineage_event_count(self) -> int:
-        found = self._request("GET", "/events/lineage", params={"limit": 1})
+        found = self.transport.request("GET", "/events/lineage", params={"limit": 1})
         return int(found["totalCount"])
 
     def openlineage_namespaces(self) -> list[str]:
-        return list(self._request("GET", "/openlineage/namespaces"))
+        return list(self.transport.request("GET", "/openlineage/namespaces"))
 
     def openlineage_datasets(self, namespace: str) -> list[Artifact]:
-        found = self._request("GET", "/openlineage/datasets", params={"namespace": namespace})
+        found = self.transport.request("GET", "/openlineage/datasets", params={"namespace": namespace})
         return [from_dict(Artifact, a) for a in found]
 
     def openlineage_dataset(self, namespace: str, name: str) -> Artifact:
-        found = self._request("GET", "/openlineage/dataset", params={"namespace": namespace, "name": name})
+        found = self.transport.request("GET", "/openlineage/dataset", params={"namespace": namespace, "name": name})
         return from_dict(Artifact, found)
 
     def openlineage_jobs(self, namespace: str) -> list[LineageJob]:
-        found = self._request("GET", "/openlineage/jobs", params={"namespace": namespace})
+        found = self.transport.request("GET", "/openlineage/jobs", params={"namespace": namespace})
         return [
             from_dict(LineageJob, {**j, "latest_run": from_dict(Execution, j["latest_run"]) if j["latest_run"]
                                    else None})
@@ -90,9 +84,10 @@ class HttpLineageEvents:
             params["column"] = column
         if depth is not None:
             params["depth"] = depth
-        found = self._request("GET", f"/columns/{_path(_ref(ref))}", params=params)
+        found = self.transport.request("GET", f"/columns/{path_ref(ref)}", params=params)
         return [from_dict(ColumnEdge, e) for e in found]
 
     def log_column_lineage(self, edges: Sequence[ColumnEdge], *, execution: NodeLike | None = None) -> None:
-        body = {"edges": [to_dict(e) for e in edges], "execution": _ref(execution) if execution is not None else None}
-        self._request("POST", "/columns", json=body)
+        body = {"edges": [to_dict(e) for e in edges],
+                "execution": ref_text(execution) if execution is not None else None}
+        self.transport.request("POST", "/columns", json=body)

@@ -18,7 +18,20 @@ from urllib.parse import quote
 from trailmark._clock import SYSTEM_CLOCK, Clock
 from trailmark._config import DEFAULT_PROJECT
 from trailmark.automation import Delivery, HealthCheck, Protection, Webhook
-from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page, from_dict, node_from_dict
+from trailmark.entities import (
+    AliasMove,
+    Artifact,
+    ColumnEdge,
+    Context,
+    Execution,
+    IngestedEvent,
+    LineageJob,
+    Metric,
+    Node,
+    Page,
+    from_dict,
+    node_from_dict,
+)
 from trailmark.errors import ValidationError
 from trailmark.lineage import Lineage
 from trailmark.reuse import Similar
@@ -45,7 +58,7 @@ METRICS_PER_REQUEST = 10_000
 
 
 class HttpStore(
-    HttpAccess, HttpGovernance, HttpBytes, HttpLineageEvents, StoreBase
+    HttpAccess, HttpGovernance, HttpBytes, StoreBase
 ):
     """A store served by ``trailmark server`` at ``uri``.
 
@@ -83,6 +96,7 @@ class HttpStore(
         self._lifecycle = HttpLifecycle(self._transport)
         self._reuse = HttpReuse(self._transport)
         self._automation = HttpAutomation(self._transport)
+        self._lineage_events = HttpLineageEvents(self._transport)
         try:
             self._request("PUT", f"/projects/{quote(self.project, safe='')}")
         except BaseException:  # a refused token or project: leave no connection open behind
@@ -366,6 +380,39 @@ class HttpStore(
 
     def drift_thresholds(self, deployment: NodeLike) -> dict[str, float]:
         return self._automation.drift_thresholds(deployment)
+
+    # -- OpenLineage events and column lineage (see _lineage_events.py) -----------------------
+
+    def ingest_openlineage(self, event: Mapping[str, Any]) -> IngestedEvent:
+        return self._lineage_events.ingest_openlineage(event)
+
+    def openlineage_events(
+        self, ref: NodeLike | None = None, *, limit: int = 100, offset: int = 0, newest_first: bool = False
+    ) -> list[dict[str, Any]]:
+        return self._lineage_events.openlineage_events(ref, limit=limit, offset=offset, newest_first=newest_first)
+
+    def openlineage_event_count(self) -> int:
+        return self._lineage_events.openlineage_event_count()
+
+    def openlineage_namespaces(self) -> list[str]:
+        return self._lineage_events.openlineage_namespaces()
+
+    def openlineage_datasets(self, namespace: str) -> list[Artifact]:
+        return self._lineage_events.openlineage_datasets(namespace)
+
+    def openlineage_dataset(self, namespace: str, name: str) -> Artifact:
+        return self._lineage_events.openlineage_dataset(namespace, name)
+
+    def openlineage_jobs(self, namespace: str) -> list[LineageJob]:
+        return self._lineage_events.openlineage_jobs(namespace)
+
+    def column_lineage(
+        self, ref: NodeLike, *, column: str | None = None, direction: str = "upstream", depth: int | None = None
+    ) -> list[ColumnEdge]:
+        return self._lineage_events.column_lineage(ref, column=column, direction=direction, depth=depth)
+
+    def log_column_lineage(self, edges: Sequence[ColumnEdge], *, execution: NodeLike | None = None) -> None:
+        self._lineage_events.log_column_lineage(edges, execution=execution)
 
     # -- references in paths ----------------------------------------------------------
 
