@@ -13,20 +13,22 @@ from urllib.parse import unquote
 from trailmark.artifacts import Blob, VerifiedReader
 from trailmark.errors import TrailmarkError
 from trailmark.hashing import CHUNK_SIZE
-from trailmark.store.http._transport import API, Transport, decode
+from trailmark.store.http._transport import API, decode
 from trailmark.store.http._wire import path_ref
 
 if TYPE_CHECKING:
     from trailmark.store._protocol import NodeLike
+    from trailmark.store.http._transport import Transport
 
 DIGEST_HEADER = "X-Trailmark-Digest"
 REF_HEADER = "X-Trailmark-Ref"
 
 
 class HttpBytes:
-    """Mixin of HttpStore: ``put_bytes`` and ``open`` against the server's artifact root."""
+    """``put_bytes`` and ``open`` against the server's artifact root, through the transport it is handed."""
 
-    _transport: Transport
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
 
     def put_bytes(self, source: bytes | IO[bytes]) -> Blob:
         """Upload ``source`` (bytes or a binary stream) in chunks; the server keeps it once per digest."""
@@ -35,7 +37,7 @@ class HttpBytes:
             content = bytes(source)
         else:
             content = iter(lambda: source.read(CHUNK_SIZE), b"")
-        response = self._transport.client.post(
+        response = self.transport.client.post(
             API + "/blobs", content=content, headers={"Content-Type": "application/octet-stream"}
         )
         found = decode(response)
@@ -43,7 +45,7 @@ class HttpBytes:
 
     def open(self, ref: NodeLike) -> VerifiedReader:
         """The kept bytes of an artifact, streamed from the server and checked against their digest."""
-        client = self._transport.client
+        client = self.transport.client
         request = client.build_request("GET", f"{API}/bytes/{path_ref(ref)}")
         response = client.send(request, stream=True)
         if not response.is_success:

@@ -12,11 +12,12 @@ import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
 from trailmark._clock import SYSTEM_CLOCK, Clock
 from trailmark._config import DEFAULT_PROJECT
+from trailmark.artifacts import Blob, VerifiedReader
 from trailmark.automation import Delivery, HealthCheck, Protection, Webhook
 from trailmark.entities import (
     AliasMove,
@@ -58,7 +59,7 @@ METRICS_PER_REQUEST = 10_000
 
 
 class HttpStore(
-    HttpAccess, HttpGovernance, HttpBytes, StoreBase
+    HttpAccess, HttpGovernance, StoreBase
 ):
     """A store served by ``trailmark server`` at ``uri``.
 
@@ -97,6 +98,7 @@ class HttpStore(
         self._reuse = HttpReuse(self._transport)
         self._automation = HttpAutomation(self._transport)
         self._lineage_events = HttpLineageEvents(self._transport)
+        self._bytes = HttpBytes(self._transport)
         try:
             self._request("PUT", f"/projects/{quote(self.project, safe='')}")
         except BaseException:  # a refused token or project: leave no connection open behind
@@ -287,6 +289,14 @@ class HttpStore(
     def close(self) -> None:
         """Close the connections to the server."""
         self._transport.close()
+
+    # -- kept bytes (see _bytes.py) ----------------------------------------------------------
+
+    def put_bytes(self, source: bytes | IO[bytes]) -> Blob:
+        return self._bytes.put_bytes(source)
+
+    def open(self, ref: NodeLike) -> VerifiedReader:
+        return self._bytes.open(ref)
 
     # -- lifecycle (see _lifecycle.py) ----------------------------------------------------
 
