@@ -109,10 +109,38 @@ def test_parent_facet_links_task_runs_to_the_dag_run_known_or_not(store):
     task = store.ingest_openlineage(_event("START", _run_id(), "daily.extract", run_facets=parent))
     (dag_run,) = [e for e in store.search("", kind="executions") if e.params.get("openlineage.runId") == dag]
     assert task.execution.parent_id == dag_run.id and dag_run.status == "RUNNING"
-    done = store.ingest_openlineage({**_event("COMPLETE", dag, "daily"), "job": {"namespace": "airflow",
-                                                                                 "name": "daily"}})
+    assert dag_run.type == "Job", "started by its child, before any event of its own"
+    done = store.ingest_openlineage({**_event("COMPLETE", dag, "daily"), "job": {
+        "namespace": "airflow", "name": "daily", "facets": {"jobType": _facet(jobType="DAG")}}})
     assert done.execution.id == dag_run.id and done.execution.status == "COMPLETE"
+    assert done.execution.type == "Dag", "the type follows the jobType its own events send"
     assert [c.name for c in store.contexts(type="Pipeline")] == ["airflow/daily"]
+    members = {e.id for e in store.search("context = 'airflow/daily'", kind="executions")}
+    assert members == {dag_run.id, task.execution.id}, "the DAG run and its task run are members of its pipeline"
+    tree = store.lineage(dag_run, include_parents=True)
+    assert [(e.source, e.target, e.kind) for e in tree.edges] == [(dag_run.id, task.execution.id, "PARENT")]
+
+
+def test_facets_accumulate_in_any_arrival_order(store):
+    run = _run_id()
+    store.ingest_openlineage(_event(
+        "COMPLETE", run, run_facets={"a": _facet(v=1)}, job_facets={"sql": _facet(query="select 1")},
+        inputs=[{**_ds("src"), "inputFacets": {"dq": _facet(rows=1)}}],
+        outputs=[{**_ds("dst", schema=_facet(fields=[{"name": "c"}])), "outputFacets": {"stats": _facet(rowCount=2)}}],
+    ))
+    late = store.ingest_openlineage(_event(
+        "START", run, run_facets={"b": _facet(v=2)}, job_facets={"jobType": _facet(jobType="QUERY")},
+        inputs=[{**_ds("src"), "inputFacets": {"other": _facet(x=1)}}],
+        outputs=[{**_ds("dst", dataSource=_facet(name="lake")), "outputFacets": {"more": _facet(y=1)}}],
+    ))
+    execution = late.execution
+    assert (execution.status, execution.type) == ("COMPLETE", "Query"), "a START after the end reopens nothing"
+    assert set(execution.params["openlineage.runFacets"]) == {"a", "b"}
+    assert set(execution.params["openlineage.jobFacets"]) == {"sql", "jobType"}
+    assert set(execution.params["openlineage.inputFacets"]["s3://lake/src"]) == {"dq", "other"}
+    assert set(execution.params["openlineage.outputFacets"]["s3://lake/dst"]) == {"stats", "more"}
+    (written,) = store.versions("Dataset", "dst")
+    assert set(written.properties["facets"]) == {"schema", "dataSource"}
 
 
 def test_dataset_and_job_events(store):

@@ -340,6 +340,11 @@ def _record_facets(conn: Connection, execution_id: int, event: Mapping[str, Any]
     if changed:
         conn.execute(executions.update().where(executions.c.id == execution_id).values(params={**current, **changed}))
         _executions.write_param_index(conn, execution_id, changed)
+    job_type = (new["openlineage.jobFacets"].get("jobType") or {}).get("jobType")
+    if isinstance(job_type, str):  # the type follows the run's latest jobType, also one sent after the first event
+        conn.execute(executions.update().where(executions.c.id == execution_id,
+                                               executions.c.type != _names.type_name(job_type))
+                     .values(type=_names.type_name(job_type)))
 
 
 def _advance(conn: Connection, scope: Scope, execution_id: int, event_type: str, run_facets: Mapping[str, Any]) -> None:
