@@ -85,6 +85,21 @@ def test_outputs_make_one_version_per_writing_run_inputs_never(store):
         == ["dataset:t@2"]
 
 
+def test_a_version_facet_names_the_version_written_or_read(store):
+    def version(label):
+        return _facet(datasetVersion=label)
+
+    for label in ("snap-1", "snap-2", "snap-1"):  # the third run writes snap-1 again: no new version
+        store.ingest_openlineage(_event("COMPLETE", _run_id(), "write", outputs=[_ds("v", version=version(label))]))
+    assert [a.version for a in store.versions("Dataset", "v")] == [1, 2]
+    pinned = store.ingest_openlineage(_event("COMPLETE", _run_id(), "read",
+                                             inputs=[_ds("v", version=version("snap-1"))]))
+    assert [a.ref for a in pinned.inputs] == ["dataset:v@1"]
+    bare = store.ingest_openlineage(_event("COMPLETE", _run_id(), "read", inputs=[_ds("v")]))
+    assert [a.ref for a in bare.inputs] == ["dataset:v@2"], "without a version facet: the latest"
+    assert [a.version for a in store.versions("Dataset", "v")] == [1, 2], "readers never make a version"
+
+
 def test_the_writing_run_completes_its_versions_facets(store):
     run = _run_id()
     store.ingest_openlineage(_event("START", run, outputs=[_ds("o")]))
