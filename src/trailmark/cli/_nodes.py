@@ -108,7 +108,7 @@ def export(
         graph = store.lineage(node, direction="both", depth=1)
         document: dict[str, Any] = {"node": node, "tags": store.tags(node), "lineage": graph.to_dict()}
         if isinstance(node, Execution):
-            document["metrics"] = store.metrics(node)
+            document["metrics"] = list(store.metrics(node))
         if _is_model(node):
             document.update(model_card(store, node))
     print_json(document)

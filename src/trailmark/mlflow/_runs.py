@@ -17,7 +17,8 @@ from trailmark.mlflow._errors import invalid, missing
 from trailmark.mlflow._json import from_millis
 from trailmark.mlflow._tx import read, write
 from trailmark.mlflow._view import KILLED, RunView, load
-from trailmark.store.sql import _executions, _metrics
+from trailmark.store._series import MetricSeries
+from trailmark.store.sql import _executions, _metric_columns, _metrics
 from trailmark.store.sql._audit import Change
 from trailmark.store.sql._store import SqlStore
 from trailmark.store.sql._tables import context_members, executions, tags
@@ -230,14 +231,18 @@ def set_lifecycle(store: SqlStore, run_id: Any, deleted: bool) -> None:
         store.restore(execution.id)
 
 
-def metric_history(store: SqlStore, run_id: Any, key: Any) -> list[dict[str, Any]]:
-    from trailmark.mlflow._json import millis
-
+def metric_series(store: SqlStore, run_id: Any, key: Any) -> MetricSeries:
+    """One metric of a run as columns (MLflow's get-history), ordered by step and time."""
     if not isinstance(key, str) or not key:
         raise invalid("Missing value for required parameter 'metric_key'.")
     with read(store) as conn:
-        series = _metrics.load_series(conn, run_id_of(store, run_id), key)
-    return [{"key": p.key, "value": p.value, "timestamp": millis(p.timestamp), "step": p.step} for p in series]
+        return _metric_columns.load(conn, run_id_of(store, run_id), key)
+
+
+def metric_history(store: SqlStore, run_id: Any, key: Any) -> list[dict[str, Any]]:
+    series = metric_series(store, run_id, key)
+    return [{"key": k, "value": v, "timestamp": t, "step": s}
+            for k, v, s, t in zip(series.keys, series.values, series.steps, series.millis(), strict=True)]
 
 
 def _random_name() -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from trailmark.mlflow import _experiments, _logged, _runs, _search, _view
 from trailmark.mlflow._errors import invalid
-from trailmark.mlflow._json import page, tag_dict
+from trailmark.mlflow._json import tag_dict
+from trailmark.server._series_json import mlflow_history
 from trailmark.server.mlflow._route import add, principal_user
 from trailmark.store.sql import SqlStore
 
@@ -150,11 +151,10 @@ def log_outputs(store: SqlStore, body: Body, _: Request) -> Body:
     return {}
 
 
-def get_metric_history(store: SqlStore, body: Body, _: Request) -> Body:
-    points = _runs.metric_history(store, body.get("run_id") or body.get("run_uuid"), body.get("metric_key"))
-    size = int(body.get("max_results") or 25_000)
-    chosen, token = page(points, body.get("page_token"), size)
-    return {"metrics": chosen, **({"next_page_token": token} if token else {})}
+def get_metric_history(store: SqlStore, body: Body, _: Request) -> Response:
+    series = _runs.metric_series(store, body.get("run_id") or body.get("run_uuid"), body.get("metric_key"))
+    size = int(body.get("max_results") or 25_000)  # the page written from the columns, no dict per point
+    return Response(mlflow_history(series, body.get("page_token"), size), media_type="application/json")
 
 
 def get_metric_history_bulk_interval(store: SqlStore, body: Body, _: Request) -> Body:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query, Response
 
-from trailmark.entities import Metric, to_dict
+from trailmark.entities import Metric
 from trailmark.server._deps import Reader, Writer, api_router
+from trailmark.server._series_json import rest_series
 from trailmark.server.schemas import MetricOut, MetricsIn
 
 router = api_router("metrics")
@@ -23,6 +24,6 @@ def log_metric_points(ref: str, body: MetricsIn, store: Writer) -> None:
 
 @router.get("/executions/{ref}/metrics", response_model=list[MetricOut])
 def metrics(ref: str, store: Reader, key: Annotated[str | None, Query(description="Only this metric.")] = None
-            ) -> list[dict[str, Any]]:
+            ) -> Response:
     """The metric series of an execution, ordered by key and step."""
-    return [to_dict(m) for m in store.metrics(ref, key=key)]
+    return Response(rest_series(store.metrics(ref, key=key)), media_type="application/json")

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, case, func, select
 
 from trailmark.entities import Metric
 from trailmark.store.sql._bulk import insert_metric_rows
-from trailmark.store.sql._tables import latest_metrics, metrics
+from trailmark.store.sql._tables import latest_metrics
 from trailmark.store.sql._upsert import insert_for, upsert_with
 
 _ID_CHUNK = 5000
@@ -59,17 +59,6 @@ def _fold_statement(dialect_name: str) -> Any:
         "min_value": smaller(old.min_value, new.min_value),
         "max_value": larger(old.max_value, new.max_value),
     })
-
-
-def load_series(conn: Connection, execution_id: int, key: str | None) -> list[Metric]:
-    """Points of one execution (one key, or all), ordered by key, step and time."""
-    query = select(metrics.c.key, metrics.c.value, metrics.c.step, metrics.c.timestamp).where(
-        metrics.c.execution_id == execution_id
-    )
-    if key is not None:
-        query = query.where(metrics.c.key == key)
-    query = query.order_by(metrics.c.key, metrics.c.step, metrics.c.timestamp, metrics.c.id)
-    return [Metric(key=r.key, value=r.value, step=r.step, timestamp=r.timestamp) for r in conn.execute(query)]
 
 
 def latest_values(conn: Connection, execution_id: int) -> dict[str, float]:

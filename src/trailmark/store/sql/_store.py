@@ -42,12 +42,14 @@ from trailmark.store._base import StoreBase, distinct_nodes, node_id
 from trailmark.store._batch import Batch, DirectBatch
 from trailmark.store._digests import artifact_digest, normalise_uri
 from trailmark.store._protocol import NodeLike
+from trailmark.store._series import MetricSeries
 from trailmark.store.sql import (
     _artifacts,
     _audit,
     _classify,
     _executions,
     _lineage,
+    _metric_columns,
     _metrics,
     _refs,
     _registry,
@@ -501,10 +503,10 @@ class SqlStore(SqlBytes, LifecycleStore, LineageEventStore, AutomatedStore, Stor
             )
         return self._guard.screen([node], hidden="refuse", what="get")[0]
 
-    def metrics(self, execution: NodeLike, *, key: str | None = None) -> list[Metric]:
-        """The metric series of an execution, ordered by key and step."""
+    def metrics(self, execution: NodeLike, *, key: str | None = None) -> MetricSeries:
+        """The metric series of an execution, ordered by key and step (columns; points built when read)."""
         with self._read() as conn:
-            return _metrics.load_series(conn, self._execution_id(conn, execution), key)
+            return _metric_columns.load(conn, self._execution_id(conn, execution), key)
 
     def latest_metrics(self, execution: NodeLike) -> dict[str, float]:
         """The value at the latest step of each metric of an execution (from the series summaries)."""
