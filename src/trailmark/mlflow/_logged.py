@@ -135,7 +135,9 @@ def search(store: SqlStore, body: Mapping[str, Any]) -> list[dict[str, Any]]:
         query = query.where(logged_models.c.experiment_id.in_(ids))
     with read(store) as conn:
         rows = list(conn.execute(query.order_by(logged_models.c.created_at.desc())))
-    return [to_json(store, r) for r in rows]
+    from trailmark.mlflow._screen import logged
+
+    return [to_json(store, r) for r in logged(store, rows, refuse=False)]
 
 
 def log_inputs(store: SqlStore, execution_id: int, datasets: Any) -> None:

@@ -39,6 +39,7 @@ class RunView:
     tags: dict[str, str] = dataclasses.field(default_factory=dict)
     inputs: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     parent_uid: str | None = None
+    input_ids: list[int] = dataclasses.field(default_factory=list)  # the artifacts of ``inputs``, in order
 
 
 def load(store: SqlStore, ids: Sequence[int]) -> list[RunView]:
@@ -60,12 +61,14 @@ def load(store: SqlStore, ids: Sequence[int]) -> list[RunView]:
         for row in conn.execute(select(tags).where(tags.c.node_id.in_(ids)).order_by(tags.c.key)):
             found[row.node_id].tags[row.key] = row.value
         for event in conn.execute(
-            select(events.c.target_id, events.c.role, artifacts.c.name, artifacts.c.digest, artifacts.c.properties)
+            select(events.c.target_id, events.c.source_id, events.c.role, artifacts.c.name, artifacts.c.digest,
+                   artifacts.c.properties)
             .join(artifacts, artifacts.c.id == events.c.source_id)
             .where(events.c.target_id.in_(ids), events.c.kind == "INPUT", artifacts.c.type == "Dataset")
             .order_by(events.c.id)
         ):
             found[event.target_id].inputs.append(_dataset_input(event))
+            found[event.target_id].input_ids.append(event.source_id)
         parents = {v.execution.parent_id for v in found.values() if v.execution.parent_id is not None}
         if parents:
             query = select(executions.c.id, executions.c.uid).where(executions.c.id.in_(parents))

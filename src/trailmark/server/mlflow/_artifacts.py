@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
 from trailmark.hashing import CHUNK_SIZE
-from trailmark.mlflow import _files, _runs
+from trailmark.mlflow import _files, _runs, _screen
 from trailmark.server._deps import current_actor, read_store, write_store
 from trailmark.server.mlflow._route import MlflowRoute, add
 from trailmark.store.sql import SqlStore
@@ -28,6 +28,7 @@ def _router() -> APIRouter:
 
     @router.get("/artifacts/{path:path}", include_in_schema=False)
     async def download(path: str, store: SqlStore = Depends(read_store)) -> Response:  # noqa: B008
+        await run_in_threadpool(_screen.file_path, store, path)
         reader, size = await run_in_threadpool(_files.open_file, store, path)
         return StreamingResponse(iter(lambda: reader.read(CHUNK_SIZE), b""), media_type="application/octet-stream",
                                  headers={"Content-Length": str(size)}, background=BackgroundTask(reader.close))
@@ -42,12 +43,13 @@ def _router() -> APIRouter:
 
 
 def _list(store: SqlStore, body: dict[str, Any], _: Request) -> dict[str, Any]:
+    _screen.file_path(store, str(body.get("path") or ""))
     return {"files": _files.listing(store, body.get("path"))}
 
 
 def _list_run(store: SqlStore, body: dict[str, Any], _: Request) -> dict[str, Any]:
     """The tracking API's ``artifacts/list`` of a run, over the same files."""
-    view = _runs.view(store, body.get("run_id") or body.get("run_uuid"))
+    view = _screen.runs(store, [_runs.view(store, body.get("run_id") or body.get("run_uuid"))], refuse=True)[0]
     root = f"{view.experiment_id}/{view.execution.uid}/artifacts"
     path = (body.get("path") or "").strip("/")
     files = _files.listing(store, f"{root}/{path}" if path else root)

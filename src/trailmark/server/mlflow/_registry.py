@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from trailmark.mlflow import _logged, _registry, _runs
+from trailmark.mlflow import _logged, _registry, _runs, _screen
 from trailmark.mlflow._errors import invalid
 from trailmark.mlflow._json import page, tag_dict
 from trailmark.server.mlflow._route import add
@@ -21,7 +21,8 @@ def create_model(store: SqlStore, body: Body, _: Request) -> Body:
 
 
 def get_model(store: SqlStore, body: Body, _: Request) -> Body:
-    return {"registered_model": _registry.model_json(store, _required(body, "name"))}
+    name = _screen.models(store, [_required(body, "name")], refuse=True)[0]
+    return {"registered_model": _registry.model_json(store, name)}
 
 
 def update_model(store: SqlStore, body: Body, _: Request) -> Body:
@@ -41,7 +42,7 @@ def delete_model(store: SqlStore, body: Body, _: Request) -> Body:
 
 
 def search_models(store: SqlStore, body: Body, _: Request) -> Body:
-    names = _registry.search_models(store, body.get("filter"))
+    names = _screen.models(store, _registry.search_models(store, body.get("filter")), refuse=False)
     chosen, token = page(names, body.get("page_token"), int(body.get("max_results") or 100))
     return {"registered_models": [_registry.model_json(store, n) for n in chosen],
             **({"next_page_token": token} if token else {})}
@@ -146,7 +147,8 @@ def _model_id(request: Request) -> str:
 
 
 def get_logged(store: SqlStore, body: Body, request: Request) -> Body:
-    return {"model": _logged.to_json(store, _logged._get(store, _model_id(request)))}
+    row = _screen.logged(store, [_logged._get(store, _model_id(request))], refuse=True)[0]
+    return {"model": _logged.to_json(store, row)}
 
 
 def finalize_logged(store: SqlStore, body: Body, request: Request) -> Body:

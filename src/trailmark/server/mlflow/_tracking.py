@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from trailmark.mlflow import _experiments, _logged, _runs, _search, _view
+from trailmark.mlflow import _experiments, _logged, _runs, _screen, _search, _view
 from trailmark.mlflow._errors import invalid
 from trailmark.mlflow._json import tag_dict
 from trailmark.server._series_json import mlflow_history
@@ -83,7 +83,8 @@ def create_run(store: SqlStore, body: Body, request: Request) -> Body:
 
 
 def get_run(store: SqlStore, body: Body, _: Request) -> Body:
-    return {"run": _view.run_json(_runs.view(store, body.get("run_id") or body.get("run_uuid")))}
+    view = _runs.view(store, body.get("run_id") or body.get("run_uuid"))
+    return {"run": _view.run_json(_screen.runs(store, [view], refuse=True)[0])}
 
 
 def update_run(store: SqlStore, body: Body, _: Request) -> Body:
@@ -102,6 +103,7 @@ def restore_run(store: SqlStore, body: Body, _: Request) -> Body:
 
 def search_runs(store: SqlStore, body: Body, _: Request) -> Body:
     views, token = _search.search_runs(store, body)
+    views = _screen.runs(store, views, refuse=False, audit=False)  # the search hid restricted runs and audited
     return {"runs": [_view.run_json(v) for v in views], **({"next_page_token": token} if token else {})}
 
 
@@ -152,6 +154,7 @@ def log_outputs(store: SqlStore, body: Body, _: Request) -> Body:
 
 
 def get_metric_history(store: SqlStore, body: Body, _: Request) -> Response:
+    _screen.run_ids(store, [str(body.get("run_id") or body.get("run_uuid") or "")])
     series = _runs.metric_series(store, body.get("run_id") or body.get("run_uuid"), body.get("metric_key"))
     size = int(body.get("max_results") or 25_000)  # the page written from the columns, no dict per point
     return Response(mlflow_history(series, body.get("page_token"), size), media_type="application/json")
@@ -164,6 +167,7 @@ def get_metric_history_bulk_interval(store: SqlStore, body: Body, _: Request) ->
     if len(run_ids) > 100:
         raise invalid(f"GetMetricHistoryBulkInterval request cannot specify more than 100 run_ids. Received "
                       f"{len(run_ids)} run_ids.")
+    _screen.run_ids(store, [str(r) for r in run_ids])
     start, end = body.get("start_step"), body.get("end_step")
     most = int(body.get("max_results") or 320)
     found: list[dict[str, Any]] = []

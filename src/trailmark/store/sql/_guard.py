@@ -96,6 +96,21 @@ class Guard:
             self._record(read, single or f"{what}:{len(read)} nodes", what)
         return shown
 
+    def hidden_ids(self, ids: Sequence[int], *, what: str, target: str | None = None, audit: bool = True) -> set[int]:
+        """The ids among ``ids`` this reader may not see, for reads that hold ids rather than nodes
+        (MLflow, OpenLineage, automation); the labelled ones it may see are audited as one ``read``
+        (``target``: its name when one node is read)."""
+        if not ids:
+            return set()
+        with self.scope.read() as conn:
+            labels = labels_of(conn, list(ids))
+            rules = restricted(conn, self.scope.project_id) if labels and self.role is not None else {}
+        hidden = {i for i in labels if self._needed(labels[i], rules) is not None}
+        read = sorted(set(labels) - hidden)
+        if read and audit:
+            self._record(read, target if target and len(read) == 1 else f"{what}:{len(read)} nodes", what)
+        return hidden
+
     def _needed(self, labels: set[str], rules: dict[str, Role]) -> Role | None:
         """The role this reader lacks to see a node with ``labels`` (None: may see it)."""
         if self.role is None:

@@ -17,7 +17,7 @@ from trailmark.errors import NotFoundError, ValidationError
 from trailmark.openlineage._check import event_kind
 from trailmark.openlineage._facets import event_time
 from trailmark.store import _validate
-from trailmark.store.sql import _artifacts, _column_lineage, _executions
+from trailmark.store.sql import _artifacts, _column_lineage, _executions, _lineage_screen
 from trailmark.store.sql._audit import Change
 from trailmark.store.sql._tables import (
     artifacts,
@@ -30,6 +30,7 @@ from trailmark.store.sql._tables import (
 
 if TYPE_CHECKING:
     from trailmark.store import NodeLike
+    from trailmark.store.sql._guard import Guard
 
 Json = dict[str, Any]
 
@@ -46,6 +47,10 @@ class LineageEventStore:
     _resolve: Callable[..., tuple[str, int]]
     _execution_id: Callable[[Connection, NodeLike], int]
     _ref_of: Callable[[Connection, int], str]
+    get: Callable[..., Any]
+    if TYPE_CHECKING:
+        @property
+        def _guard(self) -> Guard: ...
 
     def ingest_openlineage(self, event: Mapping[str, Any]) -> IngestedEvent:
         """Record one OpenLineage RunEvent, DatasetEvent or JobEvent, all of it or (refused) nothing.
@@ -87,11 +92,13 @@ class LineageEventStore:
             raise ValidationError(f"offset must be a whole number >= 0, got {offset!r}")
         table = openlineage_events
         order = table.c.id.desc() if newest_first else table.c.id
-        query = select(table.c.event).where(table.c.project_id == self._project_id)
+        query = select(table.c.execution_id, table.c.event).where(table.c.project_id == self._project_id)
         with self._read() as conn:
             if ref is not None:
                 query = query.where(table.c.execution_id == self._execution_id(conn, ref))
-            return [dict(e) for e in conn.execute(query.order_by(order).limit(limit).offset(offset)).scalars()]
+            rows = [(r.execution_id, dict(r.event)) for r in conn.execute(query.order_by(order).limit(limit)
+                                                                           .offset(offset))]
+        return _lineage_screen.events(self._guard, rows)  # restricted runs and datasets left out
 
     def openlineage_event_count(self) -> int:
         """How many OpenLineage events the project holds."""
@@ -115,7 +122,8 @@ class LineageEventStore:
             series = conn.execute(select(table.c.series).where(
                 table.c.project_id == self._project_id, table.c.namespace == namespace).order_by(table.c.name)
             ).scalars().all()
-            return [a for a in (self._latest_version(conn, s) for s in series) if a is not None]
+            found = [a for a in (self._latest_version(conn, s) for s in series) if a is not None]
+        return self._guard.screen(found, hidden="drop", what="openlineage.datasets")
 
     def openlineage_dataset(self, namespace: str, name: str) -> Artifact:
         """The latest version of the dataset (namespace, name).
@@ -131,7 +139,7 @@ class LineageEventStore:
             found = self._latest_version(conn, series) if series is not None else None
         if found is None:
             raise NotFoundError(f"no OpenLineage dataset {name!r} in namespace {namespace!r}")
-        return found
+        return self._guard.screen([found], hidden="refuse", what="openlineage.dataset")[0]
 
     def _latest_version(self, conn: Connection, series: str) -> Artifact | None:
         found = _artifacts.load_artifacts(conn, artifacts.c.project_id == self._project_id,
@@ -154,7 +162,7 @@ class LineageEventStore:
                 found.append(LineageJob(namespace=namespace, name=row.name, facets=row.facets,
                                         updated_at=row.updated_at, inputs=inputs, outputs=outputs,
                                         latest_run=execution))
-            return found
+        return _lineage_screen.jobs(self._guard, found)  # jobs of restricted runs left out
 
     def _run_datasets(self, conn: Connection, execution_id: int) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
         sides: dict[str, list[dict[str, str]]] = {"INPUT": [], "OUTPUT": []}
@@ -185,7 +193,13 @@ class LineageEventStore:
             kind, found = self._resolve(conn, ref)
             if kind != "artifact":
                 raise ValidationError(f"column lineage is between datasets; {ref!r} is an execution")
-            return _column_lineage.walk(conn, found, column, upstream=direction == "upstream", depth=depth)
+            edges = _column_lineage.walk(conn, found, column, upstream=direction == "upstream", depth=depth)
+            if self._guard.role is None:
+                return edges
+            ids = {r: self._resolve(conn, r)[1] for e in edges for r in (e.source, e.target)}
+        if found in self._guard.hidden_ids([found], what="columns", audit=False):
+            self.get(found)  # refused, as a direct read of the dataset is
+        return _lineage_screen.edges(self._guard, ids, edges)  # edges to or from restricted datasets left out
 
     def log_column_lineage(self, edges: Sequence[ColumnEdge], *, execution: NodeLike | None = None) -> None:
         """Record column edges between artifacts (``source``/``target``: references), e.g. from capture."""

@@ -505,6 +505,8 @@ class SqlStore(SqlBytes, LifecycleStore, LineageEventStore, AutomatedStore, Stor
 
     def metrics(self, execution: NodeLike, *, key: str | None = None) -> MetricSeries:
         """The metric series of an execution, ordered by key and step (columns; points built when read)."""
+        if self.reader_role is not None:
+            self.get(execution)  # a run hidden from this reader keeps its metrics hidden too
         with self._read() as conn:
             return _metric_columns.load(conn, self._execution_id(conn, execution), key)
 
