@@ -1,4 +1,4 @@
-"""HttpStore's governance face: the audit log, classifications, sensitive values, purge, members.
+"""HttpStore's governance part: the audit log, classifications, sensitive values, purge, members.
 
 Each method is "payload -> request -> record", over the routes of
 ``trailmark.server.routes.governance``; the server checks the caller's role. Users and
@@ -17,15 +17,18 @@ from trailmark.entities import Artifact, Execution
 from trailmark.errors import ValidationError
 from trailmark.governance import Classification, Member, Restriction, Role, TokenInfo, Tombstone, Usage, User
 from trailmark.store._protocol import NodeLike
+from trailmark.store.http._transport import Transport
+from trailmark.store.http._wire import path_ref
 
 T = TypeVar("T")
 
 
 class HttpGovernance:
-    """Mixed into :class:`~trailmark.store.http.HttpStore`."""
+    """The governance routes of one project, through the transport it is handed; HttpStore delegates."""
 
-    reader_role: Role | None = None
-    """Always None here: the server hides what the token's role may not read (``restrict``)."""
+    def __init__(self, transport: Transport, project: str) -> None:
+        self.transport = transport
+        self.project = project
 
     def verify_audit(self, *, anchor: str | None = None, deep: bool = False) -> AuditReport:
         """Whether the server's whole audit chain verifies (``store.audit.verify()``).
@@ -35,36 +38,34 @@ class HttpGovernance:
         params: dict[str, Any] = {"anchor": anchor} if anchor is not None else {}
         if deep:
             params["deep"] = "true"
-        return AuditReport(**self._request("GET", "/audit/verify", params=params))  # type: ignore[attr-defined]
+        return AuditReport(**self.transport.request("GET", "/audit/verify", params=params))
 
     def audit_usage(self, ref: NodeLike) -> list[Usage]:
         """Who read a node and which executions consumed it (``store.audit.usage``)."""
-        found = self._request("GET", f"/audit/usage/{_path(ref)}")  # type: ignore[attr-defined]
+        found = self.transport.request("GET", f"/audit/usage/{path_ref(ref)}")
         return [_record(Usage, u, "at") for u in found]
 
     def restrict(self, label: str, *, min_role: Role | str = Role.EDITOR) -> Restriction:
         body = {"min_role": Role.parse(min_role).value}
-        found = self._request("PUT", f"/restrictions/{quote(label, safe='')}", json=body)  # type: ignore[attr-defined]
+        found = self.transport.request("PUT", f"/restrictions/{quote(label, safe='')}", json=body)
         return _restriction(found)
 
     def unrestrict(self, label: str) -> None:
-        self._request("DELETE", f"/restrictions/{quote(label, safe='')}")  # type: ignore[attr-defined]
+        self.transport.request("DELETE", f"/restrictions/{quote(label, safe='')}")
 
     def restrictions(self) -> list[Restriction]:
-        return [_restriction(r) for r in self._request("GET", "/restrictions")]  # type: ignore[attr-defined]
+        return [_restriction(r) for r in self.transport.request("GET", "/restrictions")]
 
     def remove_member(self, project: str, user: str) -> Member:
-        found = self._request(  # type: ignore[attr-defined]
-            "DELETE", f"/members/{quote(user, safe='')}", params={"project": project}
-        )
+        found = self.transport.request("DELETE", f"/members/{quote(user, safe='')}", params={"project": project})
         return Member(project=found["project"], user=found["user"], role=Role(found["role"]))
 
     def disable_user(self, name: str) -> User:
-        return _record(User, self._request("POST", f"/users/{quote(name, safe='')}/disable"),  # type: ignore[attr-defined]
+        return _record(User, self.transport.request("POST", f"/users/{quote(name, safe='')}/disable"),
                        "created_at", "disabled_at")
 
     def revoke_tokens(self, user: str) -> list[TokenInfo]:
-        found = self._request("POST", "/tokens/revoke", json={"user": user})  # type: ignore[attr-defined]
+        found = self.transport.request("POST", "/tokens/revoke", json={"user": user})
         return [_record(TokenInfo, t, "created_at", "expires_at", "revoked_at") for t in found]
 
     def audit_entries(
@@ -77,7 +78,7 @@ class HttpGovernance:
         limit: int = 100,
     ) -> list[AuditEntry]:
         """The connected project's newest entries, oldest first (``store.audit.log()``)."""
-        if project not in (None, self.project):  # type: ignore[attr-defined]
+        if project not in (None, self.project):
             raise ValidationError("over HTTP the audit log is the connected project's: connect with project=...")
         params: dict[str, Any] = {"limit": limit}
         if target is not None:
@@ -86,41 +87,41 @@ class HttpGovernance:
             params["actor"] = actor
         if since is not None:
             params["since"] = since.isoformat()
-        found = self._request("GET", "/audit", params=params)  # type: ignore[attr-defined]
+        found = self.transport.request("GET", "/audit", params=params)
         return [_record(AuditEntry, e, "time") for e in found]
 
     def classify(self, ref: NodeLike, label: str, *, propagate: bool = True) -> list[Classification]:
         body = {"label": label, "propagate": propagate}
-        found = self._request("POST", f"/classifications/{_path(ref)}", json=body)  # type: ignore[attr-defined]
+        found = self.transport.request("POST", f"/classifications/{path_ref(ref)}", json=body)
         return [_record(Classification, c, "created_at") for c in found]
 
     def declassify(self, ref: NodeLike, label: str) -> None:
-        self._request("DELETE", f"/classifications/{_path(ref)}", params={"label": label})  # type: ignore[attr-defined]
+        self.transport.request("DELETE", f"/classifications/{path_ref(ref)}", params={"label": label})
 
     def classifications(self, ref: NodeLike) -> list[Classification]:
-        found = self._request("GET", f"/classifications/{_path(ref)}")  # type: ignore[attr-defined]
+        found = self.transport.request("GET", f"/classifications/{path_ref(ref)}")
         return [_record(Classification, c, "created_at") for c in found]
 
     def reveal(self, ref: NodeLike, path: str) -> Any:
         """Decrypt one sensitive value on the server (admins only; audited there)."""
-        return self._request("POST", f"/reveal/{_path(ref)}", json={"path": path})["value"]  # type: ignore[attr-defined]
+        return self.transport.request("POST", f"/reveal/{path_ref(ref)}", json={"path": path})["value"]
 
     def purge(self, ref: NodeLike, *, reason: str) -> Tombstone:
-        found = self._request("POST", f"/purge/{_path(ref)}", json={"reason": reason})  # type: ignore[attr-defined]
+        found = self.transport.request("POST", f"/purge/{path_ref(ref)}", json={"reason": reason})
         return _record(Tombstone, found, "purged_at")
 
     def tombstone(self, ref: NodeLike) -> Tombstone | None:
-        found = self._request("GET", f"/tombstones/{_path(ref)}")["tombstone"]  # type: ignore[attr-defined]
+        found = self.transport.request("GET", f"/tombstones/{path_ref(ref)}")["tombstone"]
         return None if found is None else _record(Tombstone, found, "purged_at")
 
     def members(self, project: str | None = None) -> list[Member]:
         params = {"project": project} if project is not None else {}
-        found = self._request("GET", "/members", params=params)  # type: ignore[attr-defined]
+        found = self.transport.request("GET", "/members", params=params)
         return [Member(project=m["project"], user=m["user"], role=Role(m["role"])) for m in found]
 
     def add_member(self, project: str, user: str, role: Role | str) -> Member:
         body = {"role": Role.parse(role).value}
-        found = self._request(  # type: ignore[attr-defined]
+        found = self.transport.request(
             "PUT", f"/members/{quote(user, safe='')}", params={"project": project}, json=body
         )
         return Member(project=found["project"], user=found["user"], role=Role(found["role"]))
@@ -129,11 +130,6 @@ class HttpGovernance:
 def _restriction(data: dict[str, Any]) -> Restriction:
     return Restriction(project=data["project"], label=data["label"], min_role=Role(data["min_role"]),
                        created_at=datetime.fromisoformat(data["created_at"]), created_by=data.get("created_by"))
-
-
-def _path(ref: NodeLike) -> str:
-    text = ref.ref if isinstance(ref, (Artifact, Execution)) else str(ref)
-    return quote(text, safe=":@/")
 
 
 def _record(cls: type[T], data: dict[str, Any], *times: str) -> T:

@@ -18,6 +18,7 @@ from urllib.parse import quote
 from trailmark._clock import SYSTEM_CLOCK, Clock
 from trailmark._config import DEFAULT_PROJECT
 from trailmark.artifacts import Blob, VerifiedReader
+from trailmark.audit import AuditEntry, AuditReport
 from trailmark.automation import Delivery, HealthCheck, Protection, Webhook
 from trailmark.entities import (
     AliasMove,
@@ -34,6 +35,7 @@ from trailmark.entities import (
     node_from_dict,
 )
 from trailmark.errors import ValidationError
+from trailmark.governance import Classification, Member, Restriction, Role, TokenInfo, Tombstone, Usage, User
 from trailmark.lineage import Lineage
 from trailmark.reuse import Similar
 from trailmark.store import _validate
@@ -59,7 +61,7 @@ METRICS_PER_REQUEST = 10_000
 
 
 class HttpStore(
-    HttpAccess, HttpGovernance, StoreBase
+    HttpAccess, StoreBase
 ):
     """A store served by ``trailmark server`` at ``uri``.
 
@@ -99,6 +101,7 @@ class HttpStore(
         self._automation = HttpAutomation(self._transport)
         self._lineage_events = HttpLineageEvents(self._transport)
         self._bytes = HttpBytes(self._transport)
+        self._governance = HttpGovernance(self._transport, self.project)
         try:
             self._request("PUT", f"/projects/{quote(self.project, safe='')}")
         except BaseException:  # a refused token or project: leave no connection open behind
@@ -229,7 +232,10 @@ class HttpStore(
             params["types"] = list(types)
         if include_parents:
             params["include_parents"] = True
-        return Lineage.from_dict(self._request("GET", f"/lineage/{_path_ref(ref)}", params=params))
+        from trailmark.store.http._lineage_light import lazy_lineage  # the light walk, full nodes when touched
+
+        light = self._request("GET", f"/lineage/{_path_ref(ref)}", params={**params, "light": True})
+        return lazy_lineage(light, lambda root: self._request("GET", f"/lineage/{_path_ref(root)}", params=params))
 
     def search(
         self,
@@ -289,6 +295,70 @@ class HttpStore(
     def close(self) -> None:
         """Close the connections to the server."""
         self._transport.close()
+
+    # -- governance: audit, restrictions, members, classifications, purge (see _governed.py) ---
+
+    reader_role: Role | None = None
+    """Always None here: the server hides what the token's role may not read (``restrict``)."""
+
+    def verify_audit(self, *, anchor: str | None = None, deep: bool = False) -> AuditReport:
+        return self._governance.verify_audit(anchor=anchor, deep=deep)
+
+    def audit_usage(self, ref: NodeLike) -> list[Usage]:
+        return self._governance.audit_usage(ref)
+
+    def audit_entries(
+        self,
+        *,
+        target: NodeLike | None = None,
+        actor: str | None = None,
+        since: datetime | None = None,
+        project: str | None = None,
+        limit: int = 100,
+    ) -> list[AuditEntry]:
+        return self._governance.audit_entries(target=target, actor=actor, since=since, project=project, limit=limit)
+
+    def restrict(self, label: str, *, min_role: Role | str = Role.EDITOR) -> Restriction:
+        return self._governance.restrict(label, min_role=min_role)
+
+    def unrestrict(self, label: str) -> None:
+        self._governance.unrestrict(label)
+
+    def restrictions(self) -> list[Restriction]:
+        return self._governance.restrictions()
+
+    def members(self, project: str | None = None) -> list[Member]:
+        return self._governance.members(project)
+
+    def add_member(self, project: str, user: str, role: Role | str) -> Member:
+        return self._governance.add_member(project, user, role)
+
+    def remove_member(self, project: str, user: str) -> Member:
+        return self._governance.remove_member(project, user)
+
+    def disable_user(self, name: str) -> User:
+        return self._governance.disable_user(name)
+
+    def revoke_tokens(self, user: str) -> list[TokenInfo]:
+        return self._governance.revoke_tokens(user)
+
+    def classify(self, ref: NodeLike, label: str, *, propagate: bool = True) -> list[Classification]:
+        return self._governance.classify(ref, label, propagate=propagate)
+
+    def declassify(self, ref: NodeLike, label: str) -> None:
+        self._governance.declassify(ref, label)
+
+    def classifications(self, ref: NodeLike) -> list[Classification]:
+        return self._governance.classifications(ref)
+
+    def reveal(self, ref: NodeLike, path: str) -> Any:
+        return self._governance.reveal(ref, path)
+
+    def purge(self, ref: NodeLike, *, reason: str) -> Tombstone:
+        return self._governance.purge(ref, reason=reason)
+
+    def tombstone(self, ref: NodeLike) -> Tombstone | None:
+        return self._governance.tombstone(ref)
 
     # -- kept bytes (see _bytes.py) ----------------------------------------------------------
 
