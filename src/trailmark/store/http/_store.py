@@ -35,7 +35,19 @@ from trailmark.entities import (
     node_from_dict,
 )
 from trailmark.errors import ValidationError
-from trailmark.governance import Classification, Member, Restriction, Role, TokenInfo, Tombstone, Usage, User
+from trailmark.governance import (
+    Classification,
+    IssuedToken,
+    Member,
+    Principal,
+    Restriction,
+    Role,
+    TokenInfo,
+    Tombstone,
+    Usage,
+    User,
+    authorize,
+)
 from trailmark.lineage import Lineage
 from trailmark.reuse import Similar
 from trailmark.store import _validate
@@ -60,9 +72,7 @@ TOKEN_ENV = "TRAILMARK_TOKEN"
 METRICS_PER_REQUEST = 10_000
 
 
-class HttpStore(
-    HttpAccess, StoreBase
-):
+class HttpStore(StoreBase):
     """A store served by ``trailmark server`` at ``uri``.
 
     Args:
@@ -102,6 +112,7 @@ class HttpStore(
         self._lineage_events = HttpLineageEvents(self._transport)
         self._bytes = HttpBytes(self._transport)
         self._governance = HttpGovernance(self._transport, self.project)
+        self._access = HttpAccess(self._transport)
         try:
             self._request("PUT", f"/projects/{quote(self.project, safe='')}")
         except BaseException:  # a refused token or project: leave no connection open behind
@@ -295,6 +306,57 @@ class HttpStore(
     def close(self) -> None:
         """Close the connections to the server."""
         self._transport.close()
+
+    # -- users, tokens, projects (see _access.py) --------------------------------------------
+
+    def add_user(self, name: str) -> User:
+        return self._access.add_user(name)
+
+    def users(self) -> list[User]:
+        return self._access.users()
+
+    def create_token(self, user: str, *, expires: str | timedelta | None = None) -> IssuedToken:
+        return self._access.create_token(user, expires=expires)
+
+    def revoke_token(self, token: str) -> TokenInfo:
+        return self._access.revoke_token(token)
+
+    def tokens(self, *, user: str | None = None) -> list[TokenInfo]:
+        return self._access.tokens(user=user)
+
+    def authenticate(self, token: str | None) -> Principal:
+        return self._access.authenticate(token)
+
+    def auth_required(self) -> bool:
+        return self._access.auth_required()
+
+    @staticmethod
+    def authorize(principal: Principal, project: str, needed: Role | str) -> None:
+        """Raise PermissionDeniedError unless ``principal`` has ``needed`` or more in ``project``."""
+        authorize(principal, project, needed)
+
+    def add_project(self, name: str) -> str:
+        return self._access.add_project(name)
+
+    def projects(self) -> list[str]:
+        return self._access.projects()
+
+    def retention_candidates(self, *, older_than: str | timedelta, type: str | None = None) -> list[Artifact]:
+        return self._access.retention_candidates(older_than=older_than, type=type)
+
+    def for_project(self, project: str, *, actor: str | None = None, create: bool = False) -> HttpStore:
+        """A client of the same server in ``project`` (a new connection; close it when done).
+
+        Over HTTP the token names the actor, so ``actor`` must be left out. Raises
+        NotFoundError for an unknown project unless ``create``.
+        """
+        if actor is not None:
+            raise ValidationError("over HTTP the token says who acts: connect with that user's token instead of actor=")
+        if not create:
+            self._request("GET", f"/projects/{quote(project, safe='')}")
+        transport = self._transport
+        return HttpStore(transport.base_url, project=project, token=transport.token, timeout=transport.timeout,
+                         clock=self.clock)
 
     # -- governance: audit, restrictions, members, classifications, purge (see _governed.py) ---
 
