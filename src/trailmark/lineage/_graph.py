@@ -20,6 +20,7 @@ class Reached(NamedTuple):
     version: int | None
     depth: int
     lifecycle: str
+    status: str | None = None  # an execution's (RUNNING, COMPLETE, FAILED); None for an artifact
 
 
 @dataclasses.dataclass(frozen=True)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Query, Response
 
 from trailmark.refs import MAX_VERSION
 from trailmark.server._deps import Reader, api_router
+from trailmark.server._lineage_light import LineageLightOut, light_json
 from trailmark.server.schemas import LineageOut
 
 router = api_router("lineage")
 
 
-@router.get("/lineage/{ref:path}", response_model=LineageOut)
+@router.get("/lineage/{ref:path}", response_model=LineageOut | LineageLightOut)
 def lineage(
     ref: str,
     store: Reader,
@@ -22,7 +23,11 @@ def lineage(
     types: Annotated[list[str] | None, Query(description="Keep only nodes of these types (repeatable).")] = None,
     include_parents: Annotated[bool, Query(description="Follow run nesting too (PARENT edges, parent -> child).")]
     = False,
-) -> dict[str, Any]:
+    light: Annotated[bool, Query(description="Only the walk, as compact rows: id, kind, type, name, version, depth, "
+                                             "lifecycle, status; no full nodes.")] = False,
+) -> dict[str, Any] | Response:
     """What was derived from a node (downstream), what it came from (upstream), or both."""
-    return store.lineage(ref, direction=direction, depth=depth, types=types or None,
-                         include_parents=include_parents).to_dict()
+    found = store.lineage(ref, direction=direction, depth=depth, types=types or None, include_parents=include_parents)
+    if light:
+        return Response(light_json(found), media_type="application/json")
+    return found.to_dict()

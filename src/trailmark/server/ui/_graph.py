@@ -6,9 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 from trailmark.entities import Artifact, EdgeKind, Execution, Node, to_dict
 from trailmark.errors import ValidationError
+from trailmark.server._lineage_light import rows
 
 if TYPE_CHECKING:
+    from trailmark.lineage._graph import Reached
     from trailmark.store import Store
+    from trailmark.store._protocol import NodeLike
 
 MAX_DEPTH = 50
 ID_BATCH = 200
@@ -28,29 +31,38 @@ def graph(store: Store, ref: str, *, up: int | None, down: int | None) -> dict[s
 
     Each node carries ``depth`` (negative upstream, positive downstream) and its
     classifications, so that the page can draw them without further requests. Run nesting is
-    followed too (PARENT edges: a DAG run to its task runs).
+    followed too (PARENT edges: a DAG run to its task runs). The start node comes in full; the
+    others as the walk's light rows (id, kind, type, name, version, lifecycle, status, ref): the
+    page asks for a node's details (``/api/v1/ui/node``) when one is picked.
     """
     root = store.get(ref)
-    nodes: dict[int, Node] = {root.id: root}
-    depths: dict[int, int] = {root.id: 0}
+    nodes: dict[int, dict[str, Any]] = {}
     edges: dict[tuple[int, int, str], dict[str, Any]] = {}
     for direction, limit, sign in (("upstream", up, -1), ("downstream", down, 1)):
         if limit == 0:
             continue
         walk = store.lineage(root, direction=direction, depth=limit, include_parents=True)
-        for node in walk.nodes:
-            nodes.setdefault(node.id, node)
-            depths.setdefault(node.id, sign * walk.depths.get(node.id, 0))
+        for row in rows(walk):
+            if row.id != root.id and row.id not in nodes:
+                nodes[row.id] = light_summary(row, depth=sign * row.depth)
         for edge in walk.edges:
-            edges[(edge.source, edge.target, str(edge.kind))] = to_dict(edge)
-    labelled = classified(store, list(nodes))
+            edges[(edge.source, edge.target, edge.kind.value)] = to_dict(edge)
+    labelled = classified(store, [root.id, *nodes])
+    for node_id in labelled & set(nodes):
+        nodes[node_id]["classifications"] = classifications(store, node_id)
     return {
         "root": root.id,
         "up": up,
         "down": down,
-        "nodes": [node_summary(store, n, depth=depths[n.id], labelled=n.id in labelled) for n in nodes.values()],
+        "nodes": [node_summary(store, root, depth=0, labelled=root.id in labelled), *nodes.values()],
         "edges": list(edges.values()),
     }
+
+
+def light_summary(row: Reached, *, depth: int) -> dict[str, Any]:
+    """A node as the graph draws it from the walk's light row, without its content."""
+    ref = f"{row.type.lower()}:{row.name}@{row.version}" if row.kind == "artifact" else f"exec:{row.id}"
+    return {**row._asdict(), "depth": depth, "ref": ref, "classifications": []}
 
 
 def classified(store: Store, ids: list[int]) -> set[int]:
@@ -104,6 +116,6 @@ def node_detail(store: Store, ref: str) -> dict[str, Any]:
     return detail
 
 
-def classifications(store: Store, node: Node) -> list[dict[str, Any]]:
+def classifications(store: Store, node: NodeLike) -> list[dict[str, Any]]:
     """The labels of a node (PII, SENSITIVE...), each with its origin."""
     return [to_dict(item) for item in store.classifications(node)]

@@ -61,7 +61,7 @@ def reachable_ids(start: int, direction: Direction, depth: int | None = None) ->
 def traverse_light(
     conn: Connection, start: int, directions: Sequence[Direction], depth: int | None, *, parents: bool = False
 ) -> tuple[dict[int, Reached], list[Edge]]:
-    """Each reached node's light row (depth, kind, type, name, version, lifecycle) and the events crossed
+    """Each reached node's light row (depth, kind, type, name, version, lifecycle, status) and the events crossed
     (with ``parents``, also the parent links crossed, as edges of kind PARENT from parent to child).
 
     One query per direction: the walk joined to its events and to the nodes' name columns.
@@ -76,17 +76,17 @@ def traverse_light(
             select(cte.c.id, cte.c.depth, cte.c.event_id, events.c.source_id, events.c.target_id, events.c.kind,
                    events.c.role, a.c.id.is_not(None), func.coalesce(a.c.type, x.c.type),
                    func.coalesce(a.c.name, x.c.name), a.c.version, func.coalesce(a.c.lifecycle, x.c.lifecycle),
-                   x.c.parent_id)
+                   x.c.parent_id, x.c.status)
             .outerjoin(events, events.c.id == cte.c.event_id)
             .outerjoin(a, a.c.id == cte.c.id)
             .outerjoin(x, x.c.id == cte.c.id)
         )
         for (node_id, node_depth, event_id, source, target, kind, role, is_artifact, type_, name, version, life,
-             parent) in rows:
+             parent, status) in rows:
             known = light.get(node_id)
             if known is None or node_depth < known.depth:
                 light[node_id] = Reached(node_id, "artifact" if is_artifact else "execution", type_, name,
-                                         version, node_depth, life)
+                                         version, node_depth, life, status)
             if event_id is None or event_id in edges:
                 continue
             if event_id < 0:  # a parent link: downstream it reached the child, upstream the parent

@@ -158,10 +158,26 @@ function legend() {
   );
 }
 
-function showDetails(panel, node, go, close) {
+// The graph sends each node's light row (the start node in full): show it at once, then fill
+// in the node's details, asked for once per node (a node hidden from this reader has none).
+async function showDetails(panel, node, go, close) {
+  renderDetails(panel, node, go, close);
+  if (node.detailed || node.name === "(restricted)") return;
+  let full;
+  try {
+    full = await get("ui/node", { ref: node.ref });
+  } catch {
+    return; // the light facts stay
+  }
+  Object.assign(node, full, { depth: node.depth, detailed: true });
+  if (!panel.hidden && panel.dataset.node === String(node.id)) renderDetails(panel, node, go, close);
+}
+
+function renderDetails(panel, node, go, close) {
   const title = node.kind === "artifact" ? `${node.name} @${node.version}` : node.name;
   const head = h("h2", { id: "details-title" }, title);
   panel.hidden = false;
+  panel.dataset.node = String(node.id);
   const facts =
     node.kind === "artifact"
       ? {
