@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
+from trailmark.mlflow import _lean
 from trailmark.mlflow._errors import exists, invalid, missing
 from trailmark.mlflow._json import millis, tag_list
 from trailmark.mlflow._tx import read, write
@@ -34,14 +35,17 @@ def _query(store: SqlStore) -> Any:
 
 
 def ensure_default(store: SqlStore) -> Any:
-    """The Default experiment's row, created on first use."""
+    """The Default experiment's row, created on first use (and then kept: it is never renamed nor deleted)."""
+    known = _lean.known_default(store)
+    if known is not None:
+        return known
     with read(store) as conn:
         found = conn.execute(_query(store).where(contexts.c.name == DEFAULT_NAME)).first()
-    if found is not None:
-        return found
-    create(store, DEFAULT_NAME, {})
-    with read(store) as conn:
-        return conn.execute(_query(store).where(contexts.c.name == DEFAULT_NAME)).one()
+    if found is None:
+        create(store, DEFAULT_NAME, {})
+        with read(store) as conn:
+            found = conn.execute(_query(store).where(contexts.c.name == DEFAULT_NAME)).one()
+    return _lean.remember_default(store, found)
 
 
 def row_by_id(store: SqlStore, value: Any) -> Any:

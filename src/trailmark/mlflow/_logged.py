@@ -141,21 +141,28 @@ def search(store: SqlStore, body: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def log_inputs(store: SqlStore, execution_id: int, datasets: Any) -> None:
-    """Dataset inputs of a run: Dataset artifacts (one version per MLflow digest) linked as INPUT."""
+    """Dataset inputs of a run: Dataset artifacts (one version per MLflow digest) linked as INPUT.
+
+    All in one transaction (each artifact and link audited as when logged alone): all or nothing.
+    """
     if not isinstance(datasets, list):
         raise invalid(f"Invalid value {datasets!r} for parameter 'datasets' supplied")
+    found = []
     for item in datasets:
         dataset = item.get("dataset") if isinstance(item, dict) else None
         if not isinstance(dataset, dict) or not dataset.get("name") or not dataset.get("digest"):
             raise invalid("Missing value for required parameter 'datasets.dataset' (name and digest)")
         role = tag_dict(item.get("tags")).get("mlflow.data.context")
         info = {k: dataset[k] for k in ("digest", "source_type", "source", "schema", "profile") if dataset.get(k)}
-        artifact = store.log_artifact(
-            "Dataset", str(dataset["name"]), _source_uri(dataset.get("source")),
-            digest=hashing.digest_bytes(json.dumps({"name": dataset["name"], **info}, sort_keys=True).encode()),
-            properties={"mlflow": info},
-        )
-        store.link(execution_id, inputs=[artifact], roles={artifact.id: role} if role else None)
+        found.append((dataset, role, info))
+    with store.batch():
+        for dataset, role, info in found:
+            artifact = store.log_artifact(
+                "Dataset", str(dataset["name"]), _source_uri(dataset.get("source")),
+                digest=hashing.digest_bytes(json.dumps({"name": dataset["name"], **info}, sort_keys=True).encode()),
+                properties={"mlflow": info},
+            )
+            store.link(execution_id, inputs=[artifact], roles={artifact.id: role} if role else None)
 
 
 def _source_uri(source: Any) -> str | None:

@@ -3,6 +3,7 @@ transaction per call, with MLflow's checks and limits (see docs/mlflow.md for wh
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 from collections.abc import Mapping
@@ -12,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from trailmark.entities import Metric, Status
-from trailmark.mlflow import _experiments
+from trailmark.mlflow import _experiments, _lean
 from trailmark.mlflow._errors import invalid, missing
 from trailmark.mlflow._json import from_millis
 from trailmark.mlflow._tx import read, write
@@ -66,7 +67,11 @@ def create(store: SqlStore, body: Mapping[str, Any], *, user: str | None) -> Run
     commit = tag_values.get("mlflow.source.git.commit")
     environment = {"git": {"commit": commit}} if commit else {}
     actor = user or tag_values.get("mlflow.user") or body.get("user_id") or store.actor
-    return load(store, [_insert(store, row.id, type, name, started, parent, environment, actor, tag_values)])[0]
+    new = _insert(store, row.id, type, name, started, parent, environment, actor, tag_values)
+    with read(store) as conn:  # the answer from what was written: no metrics, params nor inputs yet
+        (execution,) = _executions.load_executions(conn, executions.c.id == new)
+    return RunView(execution, _experiments.experiment_id(row), tags=dict(sorted(tag_values.items())),
+                   parent_uid=parent_uid if parent is not None else None)
 
 
 def _insert(store: SqlStore, context_id: int, type: str, name: str, started: datetime, parent: int | None,
@@ -91,33 +96,37 @@ def _insert(store: SqlStore, context_id: int, type: str, name: str, started: dat
 
 
 def update(store: SqlStore, body: Mapping[str, Any]) -> RunView:
-    """``runs/update``: end the run (FINISHED, FAILED, KILLED) and/or rename it."""
-    found = view(store, body.get("run_id") or body.get("run_uuid"))
+    """``runs/update``: end the run (FINISHED, FAILED, KILLED) and/or rename it; the answer is built, not reloaded."""
+    execution = _lean.execution(store, body.get("run_id") or body.get("run_uuid"))
     status = body.get("status")
     if status is not None and status not in FROM_MLFLOW:
         raise invalid(f"Invalid value {status!r} for parameter 'status' supplied")
     final = FROM_MLFLOW.get(status) if status else None
     ended = from_millis(body.get("end_time"), "end_time")
     new_name = body.get("run_name")
-    execution = found.execution
+    changed: dict[str, Any] = {}
 
     def work(conn: Connection) -> None:
+        changed.clear()  # a write that is run again starts over
         if new_name and new_name != execution.name:
             conn.execute(executions.update().where(executions.c.id == execution.id).values(name=new_name))
             upsert(conn, tags, {"node_id": execution.id, "key": "mlflow.runName", "value": new_name},
                    keys=["node_id", "key"], update=["value"])
+            changed["name"] = new_name
         if final is not None and execution.status == Status.RUNNING:
-            _executions.finish(conn, execution.id, status=final, ended_at=ended or store.clock.now(), resources={},
-                               error=KILLED if status == KILLED else None)
+            error = KILLED if status == KILLED else None
+            changed.update(status=final, ended_at=ended or store.clock.now(), error=error)
+            _executions.finish(conn, execution.id, status=final, ended_at=changed["ended_at"], resources={},
+                               error=changed["error"])
 
     payload = {"status": status, "name": new_name}
     write(store, work, audit=lambda _: Change("execution.end" if final else "execution.update", execution.ref, payload))
-    return view(store, execution.uid)
+    return RunView(dataclasses.replace(execution, **changed), _lean.experiment_id(store, execution.id))
 
 
 def log_batch(store: SqlStore, body: Mapping[str, Any]) -> None:
     """``runs/log-batch`` (and log-metric, log-parameter, set-tag): one transaction, all or nothing."""
-    execution = view(store, body.get("run_id") or body.get("run_uuid")).execution
+    execution = _lean.execution(store, body.get("run_id") or body.get("run_uuid"))
     metrics, params, tag_items = body.get("metrics") or [], body.get("params") or [], body.get("tags") or []
     for label, items, most in (("metrics", metrics, MAX_METRICS), ("params", params, MAX_PARAMS),
                                ("tags", tag_items, MAX_TAGS)):
@@ -214,16 +223,17 @@ def _check_key(key: str, what: str) -> None:
 
 
 def delete_tag(store: SqlStore, run_id: Any, key: Any) -> None:
-    execution = view(store, run_id).execution
+    found = view(store, run_id)
+    execution = found.execution
     if not isinstance(key, str) or not key:
         raise invalid("Missing value for required parameter 'key'.")
-    if key not in view(store, run_id).tags:
+    if key not in found.tags:
         raise missing(f"No tag with name: {key} in run with id {execution.uid}")
     store.delete_tag(execution.id, key)
 
 
 def set_lifecycle(store: SqlStore, run_id: Any, deleted: bool) -> None:
-    execution = view(store, run_id).execution
+    execution = _lean.execution(store, run_id)
     if deleted:
         if execution.lifecycle != "deleted":
             store.delete(execution.id)

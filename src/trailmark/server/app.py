@@ -25,6 +25,7 @@ from trailmark.automation._urls import UrlPolicy
 from trailmark.errors import ValidationError
 from trailmark.server import _errors, _metrics, _read_your_writes, _security, mlflow, ui
 from trailmark.server._body import RequestBodyMiddleware
+from trailmark.server._compress import CompressionMiddleware
 from trailmark.server._reaper import Reaper, reap_after_from_env
 from trailmark.server.routes import ROUTERS
 from trailmark.store.sql import SqlStore
@@ -74,6 +75,7 @@ def create_app(uri: str | None = None, *, clock: Clock | None = None, artifacts:
 
     app = FastAPI(title="Trailmark", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   **_security.NO_DOCS)
+    app.add_middleware(CompressionMiddleware)  # gzip for answers of 4 KiB and more
     app.add_middleware(RequestBodyMiddleware)
     _security.install(app)  # outermost: a request for an unknown host name goes no further
     _errors.install(app)
@@ -82,7 +84,8 @@ def create_app(uri: str | None = None, *, clock: Clock | None = None, artifacts:
     mlflow.install(app)  # MLflow's REST API and artifact proxy (docs/mlflow.md)
     ui.install(app)
     _metrics.install(app)
-    _read_your_writes.install(app)
+    if read_uri:  # the WAL-position stamp is a middleware every request would pass: only with a replica
+        _read_your_writes.install(app)
     app.openapi = _optional_token_openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -11,7 +11,8 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import Depends, Request, Response
+import orjson
+from fastapi import Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -19,8 +20,9 @@ from fastapi.routing import APIRoute, APIRouter
 from starlette.exceptions import HTTPException
 
 from trailmark.errors import TrailmarkError
+from trailmark.governance import Role
 from trailmark.mlflow._errors import code_of, invalid
-from trailmark.server._deps import current_actor, read_store, write_store
+from trailmark.server._deps import resolve
 from trailmark.store.sql import SqlStore
 
 _logger = logging.getLogger(__name__)
@@ -30,8 +32,15 @@ _LISTS = {"run_ids", "experiment_ids", "stages", "order_by"}
 Handler = Callable[[SqlStore, dict[str, Any], Request], Any]
 
 
+class MlflowJSON(JSONResponse):
+    """JSON written by orjson (a search answer in a tenth of the standard encoder's time)."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
 def mlflow_error(code: str, message: str, status: int) -> JSONResponse:
-    return JSONResponse({"error_code": code, "message": message}, status_code=status)
+    return MlflowJSON({"error_code": code, "message": message}, status_code=status)
 
 
 class MlflowRoute(APIRoute):
@@ -67,13 +76,20 @@ async def body_of(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if raw.strip():
         try:
-            data = json.loads(raw)
+            data = _loads(raw)
         except ValueError as exc:
             raise invalid(f"Malformed JSON in the request body: {exc}") from exc
         if not isinstance(data, dict):
             raise invalid("The request body must be a JSON object")
         found.update(data)
     return found
+
+
+def _loads(raw: bytes) -> Any:
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:  # NaN and Infinity literals, which only the standard decoder reads
+        return json.loads(raw)
 
 
 def principal_user(request: Request) -> str | None:
@@ -83,17 +99,25 @@ def principal_user(request: Request) -> str | None:
 
 
 def add(router: APIRouter, path: str, methods: list[str], handler: Handler, *, write: bool) -> None:
-    """Mount ``handler(store, body, request)`` at ``path``; it runs in a worker thread."""
-    needed = write_store if write else read_store
+    """Mount ``handler(store, body, request)`` at ``path``.
 
-    async def endpoint(request: Request, store: SqlStore = Depends(needed)) -> Response:  # noqa: B008
+    The caller's token and role are checked and the handler run in one worker-thread call
+    (no FastAPI dependencies: each would be a hop of its own), as :func:`~trailmark.server._deps.resolve` says.
+    """
+    needed = Role.EDITOR if write else Role.VIEWER
+
+    def run(body: dict[str, Any], request: Request) -> Any:
+        return handler(resolve(request, needed, reads_replica=not write), body, request)
+
+    async def endpoint(request: Request) -> Response:
         body = await body_of(request)
-        result = await run_in_threadpool(handler, store, body, request)
-        return result if isinstance(result, Response) else JSONResponse(result if result is not None else {})
+        result = await run_in_threadpool(run, body, request)
+        return result if isinstance(result, Response) else MlflowJSON(result if result is not None else {})
 
     endpoint.__name__ = "mlflow_" + "".join(c if c.isalnum() else "_" for c in path.strip("/"))
     router.add_api_route(path, endpoint, methods=methods, include_in_schema=False)
 
 
 def router_for(prefix: str) -> APIRouter:
-    return APIRouter(prefix=prefix, route_class=MlflowRoute, dependencies=[Depends(current_actor)])
+    """A router whose routes (mounted with :func:`add`) each identify the caller themselves."""
+    return APIRouter(prefix=prefix, route_class=MlflowRoute)

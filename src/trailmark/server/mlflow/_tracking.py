@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from trailmark.mlflow import _experiments, _logged, _runs, _screen, _search, _view
+from trailmark.mlflow import _experiments, _lean, _logged, _runs, _screen, _search, _view
 from trailmark.mlflow._errors import invalid
 from trailmark.mlflow._json import tag_dict
 from trailmark.server._series_json import mlflow_history
@@ -139,13 +139,13 @@ def log_batch(store: SqlStore, body: Body, _: Request) -> Body:
 
 
 def log_inputs(store: SqlStore, body: Body, _: Request) -> Body:
-    execution = _runs.view(store, _required(body, "run_id")).execution
+    execution = _lean.execution(store, _required(body, "run_id"))
     _logged.log_inputs(store, execution.id, body.get("datasets") or [])
     return {}
 
 
 def log_outputs(store: SqlStore, body: Body, _: Request) -> Body:
-    execution = _runs.view(store, _required(body, "run_id")).execution
+    execution = _lean.execution(store, _required(body, "run_id"))
     for output in body.get("models") or []:
         model = _logged._get(store, str(output.get("model_id")))
         if model.artifact_id is not None:

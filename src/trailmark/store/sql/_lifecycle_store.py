@@ -1,7 +1,7 @@
-"""SqlStore's lifecycle face: notes, tag removal, soft delete and restore, heartbeats, reaping.
+"""SqlStore's lifecycle piece: notes, tag removal, soft delete and restore, heartbeats, reaping.
 
 :class:`Lifecycle` works on the :class:`~trailmark.store.sql._scope.Scope` it is handed;
-:class:`LifecycleStore` puts its methods on SqlStore. Every change appends an audit entry,
+SqlStore's public methods build one per call and delegate. Every change appends an audit entry,
 except heartbeats, which record that a process is alive rather than any content (one per
 run every 30 s would swamp the log).
 """
@@ -9,6 +9,7 @@ run every 30 s would swamp the log).
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
@@ -33,6 +34,11 @@ class Lifecycle:
         self.scope = scope
 
     def set_description(self, ref: NodeLike, text: str | None) -> Node:
+        """Set (or with None or '' clear) the note of any node: an audited annotation, not a new version.
+
+        Example:
+            >>> store.set_description("model:house-price-rf@2", "trained on the May snapshot")
+        """
         note = _lifecycle.description(text)
 
         def work(conn: Connection) -> Node:
@@ -43,6 +49,7 @@ class Lifecycle:
         return self.scope.audited(work, lambda node: Change("description.set", node.ref, {"description": note}))
 
     def delete_tag(self, ref: NodeLike, key: str) -> None:
+        """Remove the tag ``key`` from a node; a tag that is not there is a NotFoundError."""
         if not isinstance(key, str) or not key:
             raise ValidationError(f"a tag key is non-empty text, got {key!r}")
 
@@ -56,6 +63,7 @@ class Lifecycle:
         self.scope.audited(work, lambda target: Change("tag.delete", target, {"key": key}))
 
     def set_lifecycle(self, ref: NodeLike, lifecycle: str) -> Node:
+        """Soft-delete (``deleted``: left out of search, runs and models, kept in lineage) or restore a node."""
         action = "node.delete" if lifecycle == _lifecycle.DELETED else "node.restore"
 
         def work(conn: Connection) -> tuple[Node, bool]:
@@ -69,19 +77,26 @@ class Lifecycle:
         return node
 
     def heartbeat(self, execution: NodeLike) -> None:
+        """Record that a RUNNING execution is alive now (the run's background flusher calls this)."""
+
         def work(conn: Connection) -> None:
             _sql.heartbeat(conn, self._execution_id(conn, execution), self.scope.now())
 
         self.scope.write(work)
 
     def reap(self, older_than: str | timedelta) -> list[Execution]:
+        """End as FAILED every RUNNING execution whose last heartbeat is older than ``older_than``.
+
+        ``older_than``: a duration such as ``"90s"``, ``"10m"``, ``"2h"``, ``"7d"``, or a
+        timedelta. The error of each says when it was last seen. Returns them.
+        """
         age = _lifecycle.older_than(older_than)
         with self.scope.read() as conn:
             candidates = _sql.stale(conn, self.scope.project_id, self.scope.now() - age)
         reaped = []
         for execution_id in candidates:  # one audited write each, so each entry names its run
             done = self.scope.audited(
-                lambda conn, found=execution_id: self._reap_one(conn, found, age),  # type: ignore[misc]
+                partial(self._reap_one, execution_id=execution_id, age=age),
                 lambda e: Change("execution.reap", e.ref, {"older_than": age.total_seconds(), "error": e.error})
                 if e is not None else None,
             )
@@ -101,44 +116,3 @@ class Lifecycle:
             raise ValidationError(f"{ref if isinstance(ref, str) else found} is an artifact, not an execution")
         return found
 
-
-class LifecycleStore:
-    """Mixed into :class:`~trailmark.store.sql.SqlStore`: each method hands this store's scope to :class:`Lifecycle`."""
-
-    def _lifecycle_piece(self) -> Lifecycle:
-        return Lifecycle(self._scope())  # type: ignore[attr-defined]
-
-    def set_description(self, ref: NodeLike, text: str | None) -> Node:
-        """Set (or with None or '' clear) the note of any node: an audited annotation, not a new version.
-
-        Example:
-            >>> store.set_description("model:house-price-rf@2", "trained on the May snapshot")
-        """
-        return self._lifecycle_piece().set_description(ref, text)
-
-    def delete_tag(self, ref: NodeLike, key: str) -> None:
-        """Remove the tag ``key`` from a node; a tag that is not there is a NotFoundError."""
-        self._lifecycle_piece().delete_tag(ref, key)
-
-    def delete(self, ref: NodeLike) -> Node:
-        """Soft-delete a node: left out of search, runs and models, kept in lineage; ``restore`` undoes it."""
-        return self._lifecycle_piece().set_lifecycle(ref, _lifecycle.DELETED)
-
-    def restore(self, ref: NodeLike) -> Node:
-        """Bring back a soft-deleted node."""
-        return self._lifecycle_piece().set_lifecycle(ref, _lifecycle.ACTIVE)
-
-    def heartbeat(self, execution: NodeLike) -> None:
-        """Record that a RUNNING execution is alive now (the run's background flusher calls this)."""
-        self._lifecycle_piece().heartbeat(execution)
-
-    def reap(self, *, older_than: str | timedelta = _lifecycle.DEFAULT_REAP_AFTER) -> list[Execution]:
-        """End as FAILED every RUNNING execution whose last heartbeat is older than ``older_than``.
-
-        ``older_than``: a duration such as ``"90s"``, ``"10m"``, ``"2h"``, ``"7d"``, or a
-        timedelta. The error of each says when it was last seen. Returns them.
-
-        Example:
-            >>> store.reap(older_than="10m")
-        """
-        return self._lifecycle_piece().reap(older_than)

@@ -41,6 +41,7 @@ from trailmark.store import _validate
 from trailmark.store._base import StoreBase, distinct_nodes, node_id
 from trailmark.store._batch import Batch, DirectBatch
 from trailmark.store._digests import artifact_digest, normalise_uri
+from trailmark.store._lifecycle import ACTIVE, DEFAULT_REAP_AFTER, DELETED
 from trailmark.store._protocol import NodeLike
 from trailmark.store._series import MetricSeries
 from trailmark.store.sql import (
@@ -61,7 +62,7 @@ from trailmark.store.sql._automated import AutomatedStore
 from trailmark.store.sql._bytes import SqlBytes
 from trailmark.store.sql._governed import Governance
 from trailmark.store.sql._guard import Guard
-from trailmark.store.sql._lifecycle_store import LifecycleStore
+from trailmark.store.sql._lifecycle_store import Lifecycle
 from trailmark.store.sql._lineage_events import LineageEventStore
 from trailmark.store.sql._protected import Protection
 from trailmark.store.sql._reusing import Reuse
@@ -83,7 +84,7 @@ def local_user() -> str:
 T = TypeVar("T")
 
 
-class SqlStore(SqlBytes, LifecycleStore, LineageEventStore, AutomatedStore, StoreBase):
+class SqlStore(SqlBytes, LineageEventStore, AutomatedStore, StoreBase):
     """A store in a SQLite file or a PostgreSQL database.
 
     Example:
@@ -226,6 +227,30 @@ class SqlStore(SqlBytes, LifecycleStore, LineageEventStore, AutomatedStore, Stor
         environment: Mapping[str, Any] | None = None,
     ) -> Execution:
         return self._reuse.record_cache_hit(original, key=key, inputs=inputs, parent=parent, environment=environment)
+
+    # -- lifecycle: a composed piece handed this store's scope (see _lifecycle_store.py) --
+
+    @property
+    def _lifecycle(self) -> Lifecycle:
+        return Lifecycle(self._scope())
+
+    def set_description(self, ref: NodeLike, text: str | None) -> Node:
+        return self._lifecycle.set_description(ref, text)
+
+    def delete_tag(self, ref: NodeLike, key: str) -> None:
+        self._lifecycle.delete_tag(ref, key)
+
+    def delete(self, ref: NodeLike) -> Node:
+        return self._lifecycle.set_lifecycle(ref, DELETED)
+
+    def restore(self, ref: NodeLike) -> Node:
+        return self._lifecycle.set_lifecycle(ref, ACTIVE)
+
+    def heartbeat(self, execution: NodeLike) -> None:
+        self._lifecycle.heartbeat(execution)
+
+    def reap(self, *, older_than: str | timedelta = DEFAULT_REAP_AFTER) -> list[Execution]:
+        return self._lifecycle.reap(older_than)
 
     def _ref_of(self, conn: Connection, node: int) -> str:
         return _lineage.load_nodes(conn, [node])[node].ref
