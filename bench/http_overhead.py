@@ -90,7 +90,8 @@ def overhead(requests: int) -> dict[str, dict[str, float]]:
             }
             found = {name: _time(call, requests) for name, call in calls.items()}
             pool = getattr(transport.client._transport, "_pool", None)
-            found["connections opened"] = {"per_s": float(len(pool.connections)) if pool else -1.0, "ms": 0.0}
+            print(f"HttpStore's transport opened {len(pool.connections) if pool else '?'} connection(s) for "
+                  f"{len(calls) * (requests + 20)} requests\n")
             transport.close()
             return found
         finally:
@@ -147,12 +148,12 @@ def statements() -> dict[str, int]:
                 return result
 
             run_id = measure("runs/create", lambda: client.create_run(exp_id, run_name="r").info.run_id)
-            measure("runs/log-batch", lambda: client.log_batch(
+            params = [Param(f"p{k}", str(k + attempt)) for k in range(10)]
+            measure("runs/log-batch", lambda run_id=run_id, params=params: client.log_batch(
                 run_id, metrics=[Metric(f"m{k % 3}", float(k), now + k, k // 3) for k in range(300)],
-                params=[Param(f"p{k}", str(k + attempt)) for k in range(10)],
-                tags=[RunTag(f"t{k}", "bench") for k in range(5)]))
-            measure("runs/log-inputs", lambda: client.log_inputs(run_id, [dataset]))
-            measure("runs/update", lambda: client.set_terminated(run_id))
+                params=params, tags=[RunTag(f"t{k}", "bench") for k in range(5)]))
+            measure("runs/log-inputs", lambda run_id=run_id: client.log_inputs(run_id, [dataset]))
+            measure("runs/update (get, then update)", lambda run_id=run_id: client.set_terminated(run_id))
             measure("runs/search", lambda: client.search_runs([exp_id], "metrics.m0 > 10 and params.p1 != 'x'"))
             measure("runs/create (Default experiment)", lambda: client.create_run("0").info.run_id)
             measure("experiments/get", lambda: client.get_experiment(exp_id))
