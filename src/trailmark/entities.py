@@ -9,9 +9,12 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 class Status(str, enum.Enum):
@@ -226,22 +229,30 @@ def to_dict(entity: Any) -> dict[str, Any]:
     return data
 
 
-_DATETIME_FIELDS = {"created_at", "started_at", "ended_at", "timestamp", "set_at", "heartbeat_at"}
 _ENUM_FIELDS = {"status": Status, "kind": EdgeKind}
+D = TypeVar("D", bound="DataclassInstance")
 
 
-def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+def field_values(cls: type[DataclassInstance], data: Mapping[str, Any]) -> dict[str, Any]:
+    """The items of ``data`` that name a field of the dataclass ``cls``, ISO texts parsed in its datetime fields.
+
+    Every record comes back from its JSON form through this (entities here, governance and
+    automation records, HttpStore's answers); unknown keys are ignored.
+    """
+    types = {f.name: str(f.type) for f in dataclasses.fields(cls)}
+    values = {key: value for key, value in data.items() if key in types}
+    for key, value in values.items():
+        if isinstance(value, str) and "datetime" in types[key]:
+            values[key] = datetime.fromisoformat(value)
+    return values
+
+
+def from_dict(cls: type[D], data: dict[str, Any]) -> D:
     """Rebuild an entity from :func:`to_dict` output; unknown keys are ignored."""
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in names:
-            continue
-        if key in _DATETIME_FIELDS and isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        elif key in _ENUM_FIELDS and isinstance(value, str) and cls is not Artifact:
-            value = _ENUM_FIELDS[key](value)
-        values[key] = value
+    values = field_values(cls, data)
+    for key, value in values.items():
+        if key in _ENUM_FIELDS and isinstance(value, str) and cls is not Artifact:
+            values[key] = _ENUM_FIELDS[key](value)
     return cls(**values)
 
 

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-T = TypeVar("T")
+from trailmark.entities import field_values
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+D = TypeVar("D", bound="DataclassInstance")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,9 +117,6 @@ class HealthCheck:
     checked_by: str | None = None
 
 
-_DATETIMES = {"created_at", "next_attempt_at", "delivered_at", "checked_at", "at"}
-
-
 def record_to_dict(record: Any) -> dict[str, Any]:
     """The JSON form of a record (datetimes in ISO 8601, nested records too)."""
     plain: dict[str, Any] = _plain(dataclasses.asdict(record))
@@ -131,16 +133,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def record_from_dict(cls: type[T], data: dict[str, Any]) -> T:
+def record_from_dict(cls: type[D], data: dict[str, Any]) -> D:
     """Rebuild a record from :func:`record_to_dict` output; unknown keys are ignored."""
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in names:
-            continue
-        if key in _DATETIMES and isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        elif key == "history":
-            value = [record_from_dict(DeliveryAttempt, item) for item in value]
-        values[key] = value
+    values = field_values(cls, data)
+    if "history" in values:
+        values["history"] = [record_from_dict(DeliveryAttempt, item) for item in values["history"]]
     return cls(**values)

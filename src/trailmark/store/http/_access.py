@@ -6,9 +6,8 @@ PermissionDeniedError or AuthenticationError the embedded store would raise.
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from datetime import timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from trailmark.entities import Artifact, from_dict
@@ -18,8 +17,6 @@ from trailmark.governance import IssuedToken, Principal, Role, TokenInfo, User
 if TYPE_CHECKING:
     from trailmark.store.http._transport import Transport
 
-T = TypeVar("T")
-
 
 class HttpAccess:
     """Users, tokens and projects, through the transport it is handed; HttpStore delegates."""
@@ -28,26 +25,26 @@ class HttpAccess:
         self.transport = transport
 
     def add_user(self, name: str) -> User:
-        return _record(User, self.transport.request("POST", "/users", json={"name": name}))
+        return from_dict(User, self.transport.request("POST", "/users", json={"name": name}))
 
     def users(self) -> list[User]:
-        return [_record(User, u) for u in self.transport.request("GET", "/users")]
+        return [from_dict(User, u) for u in self.transport.request("GET", "/users")]
 
     def create_token(self, user: str, *, expires: str | timedelta | None = None) -> IssuedToken:
         if isinstance(expires, timedelta):
             expires = f"{max(1, int(expires.total_seconds()))}s"
         body = {"user": user, "expires": expires}
-        return _record(IssuedToken, self.transport.request("POST", "/tokens", json=body))
+        return from_dict(IssuedToken, self.transport.request("POST", "/tokens", json=body))
 
     def revoke_token(self, token: str) -> TokenInfo:
         """Revoke a token given by its id or by the token itself (only its id is sent)."""
         token_id = token.split("_", 2)[1] if token.startswith("tm_") and token.count("_") >= 2 else token
         found = self.transport.request("POST", f"/tokens/{quote(token_id, safe='')}/revoke")
-        return _record(TokenInfo, found)
+        return from_dict(TokenInfo, found)
 
     def tokens(self, *, user: str | None = None) -> list[TokenInfo]:
         params = {"user": user} if user is not None else None
-        return [_record(TokenInfo, t) for t in self.transport.request("GET", "/tokens", params=params)]
+        return [from_dict(TokenInfo, t) for t in self.transport.request("GET", "/tokens", params=params)]
 
     def authenticate(self, token: str | None) -> Principal:
         """The user ``token`` belongs to, with their roles (AuthenticationError if it is not valid)."""
@@ -74,12 +71,3 @@ class HttpAccess:
         params = {"older_than": older_than, **({"type": type} if type is not None else {})}
         return [from_dict(Artifact, a) for a in self.transport.request("GET", "/retention", params=params)]
 
-
-def _record(cls: type[T], data: dict[str, Any]) -> T:
-    """A governance record from its JSON form: ISO texts become datetimes in datetime fields."""
-    fields = {f.name: str(f.type) for f in dataclasses.fields(cls)}  # type: ignore[arg-type]  # cls is a dataclass
-    values = {k: v for k, v in data.items() if k in fields}
-    for name, value in values.items():
-        if "datetime" in fields[name] and isinstance(value, str):
-            values[name] = datetime.fromisoformat(value)
-    return cls(**values)

@@ -7,20 +7,17 @@ tokens are managed where the database is (``trailmark users``, ``trailmark token
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote
 
 from trailmark.audit import AuditEntry, AuditReport
-from trailmark.entities import Artifact, Execution
+from trailmark.entities import Artifact, Execution, from_dict
 from trailmark.errors import ValidationError
 from trailmark.governance import Classification, Member, Restriction, Role, TokenInfo, Tombstone, Usage, User
 from trailmark.store._protocol import NodeLike
 from trailmark.store.http._transport import Transport
 from trailmark.store.http._wire import path_ref
-
-T = TypeVar("T")
 
 
 class HttpGovernance:
@@ -43,7 +40,7 @@ class HttpGovernance:
     def audit_usage(self, ref: NodeLike) -> list[Usage]:
         """Who read a node and which executions consumed it (``store.audit.usage``)."""
         found = self.transport.request("GET", f"/audit/usage/{path_ref(ref)}")
-        return [_record(Usage, u, "at") for u in found]
+        return [from_dict(Usage, u) for u in found]
 
     def restrict(self, label: str, *, min_role: Role | str = Role.EDITOR) -> Restriction:
         body = {"min_role": Role.parse(min_role).value}
@@ -61,12 +58,11 @@ class HttpGovernance:
         return Member(project=found["project"], user=found["user"], role=Role(found["role"]))
 
     def disable_user(self, name: str) -> User:
-        return _record(User, self.transport.request("POST", f"/users/{quote(name, safe='')}/disable"),
-                       "created_at", "disabled_at")
+        return from_dict(User, self.transport.request("POST", f"/users/{quote(name, safe='')}/disable"))
 
     def revoke_tokens(self, user: str) -> list[TokenInfo]:
         found = self.transport.request("POST", "/tokens/revoke", json={"user": user})
-        return [_record(TokenInfo, t, "created_at", "expires_at", "revoked_at") for t in found]
+        return [from_dict(TokenInfo, t) for t in found]
 
     def audit_entries(
         self,
@@ -88,19 +84,19 @@ class HttpGovernance:
         if since is not None:
             params["since"] = since.isoformat()
         found = self.transport.request("GET", "/audit", params=params)
-        return [_record(AuditEntry, e, "time") for e in found]
+        return [from_dict(AuditEntry, e) for e in found]
 
     def classify(self, ref: NodeLike, label: str, *, propagate: bool = True) -> list[Classification]:
         body = {"label": label, "propagate": propagate}
         found = self.transport.request("POST", f"/classifications/{path_ref(ref)}", json=body)
-        return [_record(Classification, c, "created_at") for c in found]
+        return [from_dict(Classification, c) for c in found]
 
     def declassify(self, ref: NodeLike, label: str) -> None:
         self.transport.request("DELETE", f"/classifications/{path_ref(ref)}", params={"label": label})
 
     def classifications(self, ref: NodeLike) -> list[Classification]:
         found = self.transport.request("GET", f"/classifications/{path_ref(ref)}")
-        return [_record(Classification, c, "created_at") for c in found]
+        return [from_dict(Classification, c) for c in found]
 
     def reveal(self, ref: NodeLike, path: str) -> Any:
         """Decrypt one sensitive value on the server (admins only; audited there)."""
@@ -108,11 +104,11 @@ class HttpGovernance:
 
     def purge(self, ref: NodeLike, *, reason: str) -> Tombstone:
         found = self.transport.request("POST", f"/purge/{path_ref(ref)}", json={"reason": reason})
-        return _record(Tombstone, found, "purged_at")
+        return from_dict(Tombstone, found)
 
     def tombstone(self, ref: NodeLike) -> Tombstone | None:
         found = self.transport.request("GET", f"/tombstones/{path_ref(ref)}")["tombstone"]
-        return None if found is None else _record(Tombstone, found, "purged_at")
+        return None if found is None else from_dict(Tombstone, found)
 
     def members(self, project: str | None = None) -> list[Member]:
         params = {"project": project} if project is not None else {}
@@ -132,10 +128,3 @@ def _restriction(data: dict[str, Any]) -> Restriction:
                        created_at=datetime.fromisoformat(data["created_at"]), created_by=data.get("created_by"))
 
 
-def _record(cls: type[T], data: dict[str, Any], *times: str) -> T:
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    values = {k: v for k, v in data.items() if k in names}
-    for name in times:
-        if isinstance(values.get(name), str):  # ISO text back to a datetime
-            values[name] = datetime.fromisoformat(values[name])
-    return cls(**values)

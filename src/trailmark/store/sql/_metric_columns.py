@@ -1,8 +1,9 @@
 """One execution's metric series read as columns, with no per-row conversion (a :class:`MetricSeries`).
 
 The rows come in index order (``ix_metrics_series``: execution, key, step, then the row id,
-which SQLite keeps in the index), so SQLite sorts nothing; points that share a key and a
-step, rare, are then put in time order in Python. Timestamps stay as the driver gives them
+which SQLite keeps in the index), so SQLite sorts nothing, and are read from the driver's
+cursor as plain tuples; points that share a key and a step, rare, are then put in time
+order in Python. Timestamps stay as the driver gives them
 (SQLite: UTC text) until the series is asked for datetimes or text.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timezone
+from operator import eq
 from typing import Any
 
 from sqlalchemy import Connection, select, type_coerce
@@ -46,14 +48,16 @@ def load(conn: Connection, execution_id: int, key: str | None) -> MetricSeries:
     query = select(*columns).where(c.execution_id == execution_id)
     query = query.where(c.key == key).order_by(c.step, c.id) if key is not None else query.order_by(
         c.key, c.step, c.id)
-    rows = conn.execute(query).all()
+    result = conn.execute(query)
+    rows = result.cursor.fetchall() if result.cursor is not None else []  # plain tuples: no Row per point
+    result.close()
     format: Stamps = SqliteStamps() if conn.dialect.name == "sqlite" else AwareStamps()
     if not rows:
         return MetricSeries([], [], [], [], format)
     found = [list(column) for column in zip(*rows, strict=True)]
     keys = [key] * len(rows) if key is not None else found.pop(0)
     values, steps, stamps, ids = found
-    if any(a == b for a, b in zip(steps, steps[1:], strict=False)):  # a step logged twice: order it by time
+    if any(map(eq, steps, steps[1:])):  # a step logged twice (or two keys' steps meet): order by time
         order = sorted(range(len(rows)), key=lambda i: (keys[i], steps[i], stamps[i], ids[i]))
         keys, values, steps, stamps = ([column[i] for i in order] for column in (keys, values, steps, stamps))
     return MetricSeries(keys, values, steps, stamps, format)
