@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from trailmark.automation._helpers import AutomationHelpers
@@ -21,44 +20,21 @@ if TYPE_CHECKING:
     from trailmark.tracking import Run
 
 
-class StoreBase(AutomationHelpers):
-    """Mixin of conveniences; a backend provides the core of :class:`~trailmark.store.Store`."""
+class StoreBase(_batch.Helpers, AutomationHelpers):
+    """Mixin of conveniences; a backend provides the core of :class:`~trailmark.store.Store`.
+
+    ``log_metric``, ``log_metrics`` and ``log_param`` come from :class:`~trailmark.store._batch.Helpers`,
+    shared with batches.
+    """
 
     clock: Clock
     if TYPE_CHECKING:  # the core these helpers are built on; each backend defines it
-
-        def log_metric_points(self, execution: NodeLike, points: Sequence[Metric]) -> None: ...
-
-        def log_params(self, execution: NodeLike, params: Mapping[str, Any]) -> None: ...
 
         def metrics(self, execution: NodeLike, *, key: str | None = None) -> Sequence[Metric]: ...
 
         def contexts(self, *, type: str | None = None) -> list[Context]: ...
 
         def close(self) -> None: ...
-
-    def log_metric(
-        self, execution: NodeLike, key: str, value: float, *, step: int = 0, timestamp: datetime | None = None
-    ) -> None:
-        """Log one metric point (for loops, prefer ``run.log_metric``, which buffers)."""
-        self.log_metrics(execution, {key: value}, step=step, timestamp=timestamp)
-
-    def log_metrics(
-        self,
-        execution: NodeLike,
-        values: Mapping[str, float],
-        *,
-        step: int = 0,
-        timestamp: datetime | None = None,
-    ) -> None:
-        """Log several metrics at one step in one write."""
-        when = timestamp or self.clock.now()
-        points = [Metric(key, value, step, when) for key, value in values.items()]  # checked by log_metric_points
-        self.log_metric_points(execution, points)
-
-    def log_param(self, execution: NodeLike, key: str, value: Any) -> None:
-        """Add one parameter to a running execution."""
-        self.log_params(execution, {key: value})
 
     def run(
         self,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from trailmark._clock import Clock
 from trailmark.entities import Artifact, Execution, Metric
@@ -28,17 +28,16 @@ class Pending(Generic[T]):
     def __init__(self, index: int, what: str) -> None:
         self.index = index
         self.what = what
-        self._value: T | None = None
-        self._done = False
+        self._result: tuple[T] | None = None  # a 1-tuple once written (the entity itself may be any value)
 
     def resolve(self, value: T) -> None:
-        self._value, self._done = value, True
+        self._result = (value,)
 
     @property
     def value(self) -> T:
-        if not self._done:
+        if self._result is None:
             raise ValidationError(f"the {self.what} of this batch is written when the `with store.batch()` block ends")
-        return self._value  # type: ignore[return-value]  # set together with _done
+        return self._result[0]
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
@@ -46,7 +45,7 @@ class Pending(Generic[T]):
         return getattr(self.value, name)
 
     def __repr__(self) -> str:
-        return f"Pending({self.what} #{self.index}{', ' + repr(self._value) if self._done else ''})"
+        return f"Pending({self.what} #{self.index}{', ' + repr(self._result[0]) if self._result else ''})"
 
 
 def resolved(value: T | Pending[T]) -> T:
@@ -118,9 +117,14 @@ class Batch(Protocol):
 
 
 class Helpers:
-    """``log_metric``, ``log_metrics`` and ``log_param`` built on the core write methods."""
+    """``log_metric``, ``log_metrics`` and ``log_param`` built on the core write methods (of a store or a batch)."""
 
     clock: Clock
+    if TYPE_CHECKING:  # the core these are built on; each store and batch defines it
+
+        def log_metric_points(self, execution: Any, points: Sequence[Metric]) -> None: ...
+
+        def log_params(self, execution: Any, params: Mapping[str, Any]) -> None: ...
 
     def log_metric(
         self, execution: Any, key: str, value: float, *, step: int = 0, timestamp: datetime | None = None
@@ -134,11 +138,11 @@ class Helpers:
         """Log several metrics at one step in one write."""
         when = timestamp or self.clock.now()
         points = [Metric(key, value, step, when) for key, value in values.items()]  # checked by log_metric_points
-        self.log_metric_points(execution, points)  # type: ignore[attr-defined]
+        self.log_metric_points(execution, points)
 
     def log_param(self, execution: Any, key: str, value: Any) -> None:
         """Add one parameter to a running execution."""
-        self.log_params(execution, {key: value})  # type: ignore[attr-defined]
+        self.log_params(execution, {key: value})
 
 
 class DirectBatch(Helpers):

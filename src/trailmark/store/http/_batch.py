@@ -8,7 +8,7 @@ made, all in one transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from trailmark._clock import Clock
 from trailmark.entities import Artifact, Execution, Metric, from_dict
@@ -16,8 +16,9 @@ from trailmark.errors import ValidationError
 from trailmark.store import _validate
 from trailmark.store._base import node_id
 from trailmark.store._batch import BatchNode, Helpers, Pending, role_key
-from trailmark.store._digests import artifact_digest, normalise_uri
-from trailmark.store.http._wire import metric_json
+from trailmark.store.http._wire import artifact_body, end_body, metric_json
+
+R = TypeVar("R")
 
 
 class HttpBatch(Helpers):
@@ -28,13 +29,21 @@ class HttpBatch(Helpers):
         self.operations: list[dict[str, Any]] = []
         self._pending: list[tuple[Pending[Any], type[Any] | None]] = []
 
-    def _add(self, operation: dict[str, Any], result: type[Any] | None = None, what: str = "") -> Any:
+    def _add(self, operation: dict[str, Any]) -> None:
+        self._record(operation, None, operation["op"])
+
+    def _add_result(self, operation: dict[str, Any], result: type[R], what: str) -> Pending[R]:
+        """Record an operation whose result, an entity of class ``result``, later calls may name."""
+        pending: Pending[R] = self._record(operation, result, what)
+        return pending
+
+    def _record(self, operation: dict[str, Any], result: type[Any] | None, what: str) -> Pending[Any]:
         if len(self.operations) >= _validate.MAX_BATCH_OPERATIONS:
             raise ValidationError(f"a batch holds at most {_validate.MAX_BATCH_OPERATIONS:,} operations")
-        pending: Pending[Any] = Pending(len(self.operations), what or operation["op"])
+        pending: Pending[Any] = Pending(len(self.operations), what)
         self.operations.append(operation)
         self._pending.append((pending, result))
-        return pending if result is not None else None
+        return pending
 
     def finish(self, send: Callable[[list[dict[str, Any]]], list[Any]]) -> None:
         """Send the operations (if any) and fill in the placeholders."""
@@ -53,16 +62,8 @@ class HttpBatch(Helpers):
         digest: str | None = None,
         properties: Mapping[str, Any] | None = None,
     ) -> Pending[Artifact]:
-        _validate.type_name(type)
-        _validate.node_name(name)
-        props = _validate.json_object(properties, "properties")
-        uri = normalise_uri(uri)
-        digest = digest if digest is not None else artifact_digest(uri, props, read=True)  # local files hashed here
-        if digest is not None:
-            _validate.digest(digest)
-        operation = {"op": "log_artifact", "type": type, "name": name, "uri": uri, "digest": digest,
-                     "properties": props}
-        return self._add(operation, Artifact, f"artifact {type.lower()}:{name}")  # type: ignore[no-any-return]
+        operation = {"op": "log_artifact", **artifact_body(type, name, uri, digest=digest, properties=properties)}
+        return self._add_result(operation, Artifact, f"artifact {type.lower()}:{name}")
 
     def start_execution(
         self,
@@ -77,7 +78,7 @@ class HttpBatch(Helpers):
         operation = {"op": "start_execution", **_validate.execution_start(
             type, name, params=params, context=context, context_type=context_type, environment=environment
         )}
-        return self._add(operation, Execution, f"execution {name}")  # type: ignore[no-any-return]
+        return self._add_result(operation, Execution, f"execution {name}")
 
     def log_params(self, execution: BatchNode, params: Mapping[str, Any]) -> None:
         self._add({"op": "log_params", "execution": self._node(execution),
@@ -116,10 +117,8 @@ class HttpBatch(Helpers):
         error: str | None = None,
         resources: Mapping[str, Any] | None = None,
     ) -> Pending[Execution]:
-        operation = {"op": "end_execution", "execution": self._node(execution),
-                     "status": _validate.status(status).value, "error": error,
-                     "resources": _validate.json_object(resources, "resources")}
-        return self._add(operation, Execution, "ended execution")  # type: ignore[no-any-return]
+        operation = {"op": "end_execution", "execution": self._node(execution), **end_body(status, error, resources)}
+        return self._add_result(operation, Execution, "ended execution")
 
     def _node(self, node: BatchNode) -> Any:
         """A node on the wire: an earlier result of this batch, an id, or a reference."""

@@ -52,7 +52,6 @@ from trailmark.lineage import Lineage
 from trailmark.reuse import Similar
 from trailmark.store import _validate
 from trailmark.store._base import StoreBase, distinct_nodes
-from trailmark.store._digests import artifact_digest, normalise_uri
 from trailmark.store._lifecycle import ACTIVE, DEFAULT_REAP_AFTER, DELETED
 from trailmark.store._protocol import NodeLike
 from trailmark.store.http._access import HttpAccess
@@ -64,7 +63,7 @@ from trailmark.store.http._lifecycle import HttpLifecycle
 from trailmark.store.http._lineage_events import HttpLineageEvents
 from trailmark.store.http._reuse import HttpReuse
 from trailmark.store.http._transport import Transport
-from trailmark.store.http._wire import execution_path, metric_json
+from trailmark.store.http._wire import artifact_body, end_body, execution_path, metric_json
 from trailmark.store.http._wire import path_ref as _path_ref
 from trailmark.store.http._wire import ref_text as _ref
 
@@ -137,14 +136,7 @@ class HttpStore(StoreBase):
         properties: Mapping[str, Any] | None = None,
     ) -> Artifact:
         """Log a version of an artifact (see :meth:`SqlStore.log_artifact`); local files are hashed here."""
-        _validate.type_name(type)
-        _validate.node_name(name)
-        props = _validate.json_object(properties, "properties")
-        uri = normalise_uri(uri)
-        digest = digest if digest is not None else artifact_digest(uri, props, read=True)  # None: the server's
-        if digest is not None:
-            _validate.digest(digest)
-        body = {"type": type, "name": name, "uri": uri, "digest": digest, "properties": props}
+        body = artifact_body(type, name, uri, digest=digest, properties=properties)
         return from_dict(Artifact, self._request("POST", "/artifacts", json=body, idempotent=True))
 
     def start_execution(
@@ -203,11 +195,11 @@ class HttpStore(StoreBase):
         error: str | None = None,
         resources: Mapping[str, Any] | None = None,
     ) -> Execution:
-        body = {"status": str(status), "error": error, "resources": _validate.json_object(resources, "resources")}
+        body = end_body(status, error, resources)
         return from_dict(Execution, self._request("POST", self._execution_path(execution, "end"), json=body))
 
     def set_tag(self, ref: NodeLike, key: str, value: str) -> None:
-        _validate.json_object({key: value}, "tags")
+        _validate.tag(key, value)
         body = {"key": key, "value": str(value)}
         self._request("POST", f"/tags/{_path_ref(ref)}", json=body, idempotent=True)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from trailmark.entities import Metric
 from trailmark.store import _validate
 from trailmark.store._base import node_id
+from trailmark.store._digests import artifact_digest, normalise_uri
 
 if TYPE_CHECKING:
     from trailmark.store._protocol import NodeLike
@@ -16,6 +18,26 @@ if TYPE_CHECKING:
 
 def metric_json(point: Metric) -> dict[str, Any]:
     return {"key": point.key, "value": point.value, "step": point.step, "timestamp": point.timestamp.isoformat()}
+
+
+def artifact_body(
+    type: str, name: str, uri: str | None, *, digest: str | None, properties: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """An artifact to log, checked; a local file is hashed here, since the server cannot read it."""
+    _validate.type_name(type)
+    _validate.node_name(name)
+    props = _validate.json_object(properties, "properties")
+    uri = normalise_uri(uri)
+    digest = digest if digest is not None else artifact_digest(uri, props, read=True)  # None: the server's
+    if digest is not None:
+        _validate.digest(digest)
+    return {"type": type, "name": name, "uri": uri, "digest": digest, "properties": props}
+
+
+def end_body(status: str, error: str | None, resources: Mapping[str, Any] | None) -> dict[str, Any]:
+    """How an execution ends, checked."""
+    return {"status": _validate.status(status).value, "error": error,
+            "resources": _validate.json_object(resources, "resources")}
 
 
 def ref_text(node: NodeLike) -> str:
