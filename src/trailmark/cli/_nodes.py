@@ -80,16 +80,16 @@ def lineage(
             print_column_lineage(store, ref, column, downstream=down and not up, depth=depth,
                                  as_json=format is GraphFormat.json)
         return
-    with open_store() as store:
+    with open_store() as store:  # rendered while open: a store may load the full nodes when first touched
         graph = store.lineage(ref, direction=direction, depth=depth, types=type or None, include_parents=parents)
-    if format is GraphFormat.tree:  # a long label wraps under its branch, never cut
-        console.print(to_tree(graph), soft_wrap=False)
-    elif format is GraphFormat.json:
-        print_json(graph.to_json())
-    elif format is GraphFormat.dot:
-        print_json(graph.to_dot())
-    else:
-        print_json(graph.to_mermaid())
+        if format is GraphFormat.tree:  # a long label wraps under its branch, never cut
+            console.print(to_tree(graph), soft_wrap=False)
+        elif format is GraphFormat.json:
+            print_json(graph.to_json())
+        elif format is GraphFormat.dot:
+            print_json(graph.to_dot())
+        else:
+            print_json(graph.to_mermaid())
 
 
 @app.command()
