@@ -120,9 +120,10 @@ def compare(store: Store, refs: Sequence[NodeLike]) -> Comparison:
         listed = ", ".join(f"{n.ref} ({n.kind})" for n in nodes)
         raise ValidationError(f"cannot compare executions with artifacts: {listed}")
     names = tuple(node.ref for node in nodes)
-    if kinds == {Execution}:
-        return Comparison("executions", names, tuple(_executions(store, nodes)))  # type: ignore[arg-type]
-    return Comparison("artifacts", names, tuple(_artifacts(store, nodes)))  # type: ignore[arg-type]
+    executions = [n for n in nodes if isinstance(n, Execution)]
+    if executions:  # one kind (checked above): all of them
+        return Comparison("executions", names, tuple(_executions(store, executions)))
+    return Comparison("artifacts", names, tuple(_artifacts(store, [n for n in nodes if isinstance(n, Artifact)])))
 
 
 # -- executions --------------------------------------------------------------------------
@@ -198,7 +199,8 @@ def _producer(store: Store, artifact: Artifact) -> Execution | None:
     if not made_by:
         return None
     first = min(made_by, key=lambda e: e.source)
-    return store.get(first.source)  # type: ignore[return-value]
+    producer = store.get(first.source)  # the source of an edge into an artifact is an execution
+    return producer if isinstance(producer, Execution) else None
 
 
 def _schema(properties: dict[str, Any]) -> dict[str, str]:

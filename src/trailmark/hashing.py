@@ -12,7 +12,7 @@ import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from trailmark.errors import ValidationError
 
@@ -90,10 +90,10 @@ def _relative_files(root: Path) -> list[str]:
     return sorted(rel for rel in found if (root / rel).is_file())
 
 
-def _remote_files(fs: object, path: str) -> Iterator[tuple[str, str]]:
+def _remote_files(fs: Any, path: str) -> Iterator[tuple[str, str]]:
     """(relative posix path, absolute path) of each file below a remote directory, sorted."""
     base = path.rstrip("/") + "/"
-    for full in sorted(fs.find(path)):  # type: ignore[attr-defined]
+    for full in sorted(fs.find(path)):
         yield full[len(base) :] if full.startswith(base) else full, full
 
 

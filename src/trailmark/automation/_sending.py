@@ -61,7 +61,7 @@ def headers(item: Outgoing) -> dict[str, str]:
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     """A redirect is an answer, not a new target: following it could reach a refused address."""
 
-    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None
 
 

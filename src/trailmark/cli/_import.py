@@ -33,7 +33,7 @@ def mlflow(
         def progress(stage: str, done: int, total: int) -> None:
             bar.update(task, description=f"importing {stage}", completed=done, total=total)
 
-        summary = import_mlflow(store, source, progress=progress)  # type: ignore[arg-type]
+        summary = import_mlflow(store, source, progress=progress)
     table = Table(title=f"imported from {source}", show_header=True)
     table.add_column("what")
     table.add_column("copied", justify="right")

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich import box
+from rich.console import JustifyMethod
 from rich.table import Table
 
 from trailmark.cli._render import console, print_json
@@ -36,7 +37,7 @@ class Column:
 
     header: str
     key: bool = False
-    justify: str = "left"
+    justify: JustifyMethod = "left"
 
 
 def _natural(column: Column, cells: Sequence[str]) -> int:
@@ -77,7 +78,7 @@ def table(columns: Sequence[Column], rows: Sequence[Sequence[str]], *, title: st
                 title_justify="left", caption_justify="left")
     for i, cut in widths.items():
         c = columns[i]
-        out.add_column(c.header, no_wrap=True, overflow="ellipsis", justify=c.justify,  # type: ignore[arg-type]
+        out.add_column(c.header, no_wrap=True, overflow="ellipsis", justify=c.justify,
                        width=cut)
     for row in rows:
         out.add_row(*(row[i] for i in widths))

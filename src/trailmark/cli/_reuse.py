@@ -72,7 +72,8 @@ def _metrics(values: dict[str, float]) -> str:
 def saved_seconds(store: Store, runs: list[Execution]) -> dict[int, float | None]:
     """For each run served from the cache, the duration of the run it reused: the time it saved."""
     originals = {e.cached_from for e in runs if e.cached_from is not None}
-    durations = {i: store.get(f"exec:{i}").duration for i in originals}  # type: ignore[union-attr]
+    found = {i: store.get(f"exec:{i}") for i in originals}
+    durations = {i: node.duration if isinstance(node, Execution) else None for i, node in found.items()}
     return {e.id: durations.get(e.cached_from) if e.cached_from is not None else None for e in runs}
 
 

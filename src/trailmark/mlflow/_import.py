@@ -20,7 +20,8 @@ from trailmark.entities import Metric
 from trailmark.errors import ValidationError
 from trailmark.mlflow import _experiments, _logged, _registry, _runs
 from trailmark.mlflow._json import from_millis
-from trailmark.store.sql._store import SqlStore
+from trailmark.store import Store
+from trailmark.store.sql import SqlStore
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total)"""
@@ -72,7 +73,7 @@ def _pages(call: Callable[..., Any], **kwargs: Any) -> list[Any]:
             return found
 
 
-def import_mlflow(store: SqlStore, source: str, *, progress: Progress | None = None) -> ImportSummary:
+def import_mlflow(store: Store, source: str, *, progress: Progress | None = None) -> ImportSummary:
     """Copy the MLflow store at ``source`` into ``store``; returns what was done."""
     if not isinstance(store, SqlStore):
         raise ValidationError("import into a database (sqlite:///... or postgresql://...): over HTTP, point the "

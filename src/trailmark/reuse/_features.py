@@ -112,9 +112,11 @@ def features(properties: Mapping[str, Any]) -> Features:
 def column_skew(stats: Mapping[str, Any]) -> float | None:
     """Pearson's median skewness, 3 (mean - median) / std, from a numeric column's summary."""
     mean, median, std = stats.get("mean"), stats.get("q50"), stats.get("std")
-    if not all(isinstance(v, (int, float)) for v in (mean, median, std)) or not std:
+    if not (isinstance(mean, (int, float)) and isinstance(median, (int, float)) and isinstance(std, (int, float))):
         return None
-    value = 3 * (float(mean) - float(median)) / float(std)  # type: ignore[arg-type]
+    if not std:
+        return None
+    value = 3 * (float(mean) - float(median)) / float(std)
     return value if math.isfinite(value) else None
 
 

@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
@@ -135,7 +135,7 @@ class ReplicaView(ProjectView):
         self._replica = replica
         self._after = after
 
-    def _read(self):  # type: ignore[no-untyped-def]
+    def _read(self) -> AbstractContextManager[Connection]:
         return self._replica.read(self._after)
 
 
