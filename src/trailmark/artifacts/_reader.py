@@ -39,7 +39,7 @@ class VerifiedReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]  # io's readers fill these
         while not self._pending:
             chunk = next(self._chunks, None)
             if chunk is None:

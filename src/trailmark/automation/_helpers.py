@@ -70,7 +70,7 @@ class AutomationHelpers:
         """
         from trailmark.automation._gating import gate
 
-        return gate(self, candidate, baseline=baseline, metric=metric, direction=direction,  # type: ignore[arg-type]
+        return gate(self, candidate, baseline=baseline, metric=metric, direction=direction,  # type: ignore[arg-type]  # a StoreBase is a whole Store once mixed in
                     min_improvement=min_improvement)
 
     def monitor(self, deployment: NodeLike, data: Any, *, name: str | None = None) -> DriftReport:
@@ -82,13 +82,13 @@ class AutomationHelpers:
         """
         from trailmark.automation._monitoring import monitor
 
-        return monitor(self, deployment, data, name=name)  # type: ignore[arg-type]
+        return monitor(self, deployment, data, name=name)  # type: ignore[arg-type]  # a StoreBase is a whole Store once mixed in
 
     def drift_history(self, deployment: NodeLike) -> list[DriftReport]:
         """Every drift report of a deployment, oldest first."""
         from trailmark.automation._monitoring import drift_history
 
-        return drift_history(self, deployment)  # type: ignore[arg-type]
+        return drift_history(self, deployment)  # type: ignore[arg-type]  # a StoreBase is a whole Store once mixed in
 
     def leaderboard(
         self, experiment: str, *, metric: str, direction: str = "min", limit: int = 10
@@ -96,4 +96,4 @@ class AutomationHelpers:
         """The best runs of ``experiment`` by the latest value of ``metric``: ``[(Execution, value)]``."""
         from trailmark.automation._leaderboard import leaderboard
 
-        return leaderboard(self, experiment, metric=metric, direction=direction, limit=limit)  # type: ignore[arg-type]
+        return leaderboard(self, experiment, metric=metric, direction=direction, limit=limit)  # type: ignore[arg-type]  # a StoreBase is a whole Store once mixed in

@@ -221,7 +221,7 @@ def create_version(store: SqlStore, body: Mapping[str, Any], run_of: Any) -> dic
         store.set_tag(artifact.id, key, value)
     if body.get("description"):
         store.set_description(artifact.id, str(body["description"]))
-    return version_json(store, store.get(artifact.id))  # type: ignore[arg-type]
+    return version_json(store, store.get(artifact.id))  # type: ignore[arg-type]  # an artifact's id names an Artifact
 
 
 def set_alias(store: SqlStore, name: Any, alias: Any, number: Any) -> None:

@@ -86,7 +86,7 @@ def create_app(uri: str | None = None, *, clock: Clock | None = None, artifacts:
     _metrics.install(app)
     if read_uri:  # the WAL-position stamp is a middleware every request would pass: only with a replica
         _read_your_writes.install(app)
-    app.openapi = _optional_token_openapi(app)  # type: ignore[method-assign]
+    app.openapi = _optional_token_openapi(app)  # type: ignore[method-assign]  # FastAPI's documented way to customise the schema
     return app
 
 
@@ -100,7 +100,7 @@ def _optional_token_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
                 for operation in operations.values():
                     if "security" in operation and {} not in operation["security"]:
                         operation["security"].append({})
-        return app.openapi_schema  # type: ignore[return-value]
+        return app.openapi_schema  # type: ignore[return-value]  # build() has just filled it
 
     return openapi
 

@@ -134,7 +134,7 @@ def _subclasses(base: type) -> list[type]:
     seen: dict[type, None] = {base: None}
     stack = [base]
     while stack:
-        for sub in stack.pop().__subclasses__():  # type: ignore[var-annotated]
+        for sub in stack.pop().__subclasses__():  # type: ignore[var-annotated]  # type.__subclasses__ is typed loosely
             if sub not in seen:
                 seen[sub] = None
                 stack.append(sub)
@@ -147,7 +147,7 @@ def _patch(cls: type) -> None:
         return
     wrapper = _wrap(fit)
     setattr(wrapper, _ORIGINAL, fit)
-    cls.fit = wrapper  # type: ignore[attr-defined]
+    cls.fit = wrapper  # type: ignore[attr-defined]  # patching sklearn at run time
     _patched[cls] = fit
 
 
@@ -155,7 +155,7 @@ def _unpatch_all() -> None:
     _autolog_common.unpatch_all()
     for cls, fit in _patched.items():
         if getattr(cls.__dict__.get("fit"), _ORIGINAL, None) is fit:
-            cls.fit = fit  # type: ignore[attr-defined]
+            cls.fit = fit  # type: ignore[attr-defined]  # patching sklearn at run time
     _patched.clear()
     if _hook:
         from sklearn.base import BaseEstimator
@@ -183,7 +183,7 @@ def _install_hook(base: type) -> None:
             if _settings is not None:
                 _patch(cls)
 
-    base.__init_subclass__ = classmethod(__init_subclass__)  # type: ignore[assignment,method-assign]
+    base.__init_subclass__ = classmethod(__init_subclass__)  # type: ignore[assignment,method-assign]  # the hook replaces sklearn's at run time
 
 
 def _wrap(fit: Any) -> Any:

@@ -95,7 +95,7 @@ class Run:
         outer = _active.current_run()
         parent = outer.execution if outer is not None and outer.store is self.store else None
         if parent is not None and self.experiment is None:  # a trial of a sweep is in the sweep's experiment
-            self.experiment = outer.experiment  # type: ignore[union-attr]
+            self.experiment = outer.experiment  # type: ignore[union-attr]  # parent is set only when outer is
         self._execution = self.store.start_execution(
             self.type, self.name, params=self._params, context=self.experiment, environment=capture_environment(),
             parent=parent,

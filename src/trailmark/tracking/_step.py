@@ -68,7 +68,7 @@ def step(
                 return served[1]
             return _run_cached(target, step_name, type, params, prepared, lambda: function(*args, **kwargs))
 
-        return wrapper  # type: ignore[return-value]
+        return wrapper  # type: ignore[return-value]  # wraps keeps the signature of F
 
     return decorate(func) if func is not None else decorate
 

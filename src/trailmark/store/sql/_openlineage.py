@@ -285,7 +285,7 @@ def _link(conn: Connection, scope: Scope, execution_id: int, read: list[int], wr
     members = [{"context_id": c, "node_id": a} for c in joined for a in dict.fromkeys(written)]
     if members:  # outputs join the contexts of the run that wrote them
         upsert(conn, context_members, members, keys=["context_id", "node_id"])
-    _classify.follow_links(conn, [(int(r["source_id"]), int(r["target_id"])) for r in rows],  # type: ignore[arg-type]
+    _classify.follow_links(conn, [(int(r["source_id"]), int(r["target_id"])) for r in rows],  # type: ignore[arg-type]  # the rows built above hold ints
                            actor=scope.actor, now=scope.now)
 
 

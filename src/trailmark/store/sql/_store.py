@@ -572,7 +572,7 @@ class SqlStore(SqlBytes, LineageEventStore, AutomatedStore, StoreBase):
         walks = ("upstream", "downstream") if direction == "both" else (direction,)
         with self._read() as conn:
             _, root = self._resolve(conn, ref)
-            light, edges = _lineage.traverse_light(conn, root, walks, depth,  # type: ignore[arg-type]
+            light, edges = _lineage.traverse_light(conn, root, walks, depth,  # type: ignore[arg-type]  # walks holds only direction names
                                                    parents=include_parents)
         keep = {i for i, n in light.items() if i == root or types is None or n.type in types}
         ordered = sorted(keep, key=lambda i: (light[i].depth, i))
