@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select, text
+from sqlalchemy import Connection, Select, bindparam, case, func, select, text
 
 from trailmark.entities import Artifact
 from trailmark.governance._sensitive import mask
+from trailmark.store.sql._executions import utc
 from trailmark.store.sql._features_index import index_features
 from trailmark.store.sql._tables import artifacts, nodes, projects
 
@@ -47,6 +48,16 @@ def load_artifact(conn: Connection, artifact_id: int) -> Artifact:
     return artifact
 
 
+_SERIES = (artifacts.c.project_id == bindparam("pid"), artifacts.c.type == bindparam("type_"),
+           artifacts.c.name == bindparam("name_"))
+# The version of this content if the series has it, and the series' latest version: one query.
+_LOOKUP = select(
+    func.max(case((artifacts.c.digest == bindparam("digest_"), artifacts.c.id))), func.max(artifacts.c.version)
+).where(*_SERIES)
+_INSERT_NODE = nodes.insert().returning(nodes.c.id)
+_INSERT = artifacts.insert()
+
+
 def insert_artifact(
     conn: Connection,
     *,
@@ -58,43 +69,41 @@ def insert_artifact(
     properties: dict[str, Any],
     actor: str | None,
     now: datetime,
+    project: str | None = None,
 ) -> tuple[Artifact, bool]:
     """Log content into its series: the existing version for a known digest, else N+1.
 
-    Returns the artifact and whether it was created. Writers of one series take turns: on
-    SQLite the write transaction already holds the database lock, on PostgreSQL a
+    Returns the artifact and whether it was created (built from the values written when
+    ``project``, its project's name, is given; else read back). Writers of one series take
+    turns: on SQLite the write transaction already holds the database lock, on PostgreSQL a
     transaction-level advisory lock on the series does. The series' unique keys stay as the
     last guard: a clash there reruns the transaction, which then finds the other version.
     """
-    series = (artifacts.c.project_id == project_id, artifacts.c.type == type, artifacts.c.name == name)
     _lock_series(conn, project_id, type, name)
-    existing = load_artifacts(conn, *series, artifacts.c.digest == digest)
-    if existing:
-        return existing[0], False
-    latest = conn.execute(select(func.max(artifacts.c.version)).where(*series)).scalar()
-    node_id = conn.execute(nodes.insert().values(kind="artifact").returning(nodes.c.id)).scalar_one()
-    conn.execute(
-        artifacts.insert().values(
-            id=node_id,
-            project_id=project_id,
-            type=type,
-            name=name,
-            version=(latest or 0) + 1,
-            digest=digest,
-            uri=uri,
-            properties=properties,
-            created_at=now,
-            created_by=actor,
-        )
-    )
+    existing, latest = conn.execute(_LOOKUP, {"pid": project_id, "type_": type, "name_": name, "digest_": digest}).one()
+    if existing is not None:
+        return load_artifact(conn, existing), False
+    node_id = conn.execute(_INSERT_NODE, {"kind": "artifact"}).scalar_one()
+    row = {"id": node_id, "project_id": project_id, "type": type, "name": name, "version": (latest or 0) + 1,
+           "digest": digest, "uri": uri, "properties": properties, "created_at": utc(now), "created_by": actor}
+    conn.execute(_INSERT, row)
     index_features(conn, artifact_id=node_id, project_id=project_id, properties=properties)
-    return load_artifact(conn, node_id), True
+    if project is None:
+        return load_artifact(conn, node_id), True
+    return to_artifact(_Row({**row, "project": project, "lifecycle": "active", "description": None})), True
+
+
+class _Row:
+    """A row known from its values, shaped for :func:`to_artifact`."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self._mapping = values
 
 
 def _lock_series(conn: Connection, project_id: int, type: str, name: str) -> None:
     """On PostgreSQL, wait for other writers of this series until this transaction ends."""
     if conn.dialect.name == "postgresql":
-        conn.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:series, 0))"),
-            {"series": f"artifact-series:{project_id}:{type}:{name}"},
-        )
+        conn.execute(_SERIES_LOCK, {"series": f"artifact-series:{project_id}:{type}:{name}"})
+
+
+_SERIES_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:series, 0))")

@@ -17,7 +17,8 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, select, text
 
 from trailmark.audit import GENESIS, AuditEntry, change_digest, entry_hash
-from trailmark.store.sql import _keys, _state
+from trailmark.store.sql import _keys, _known_state, _state
+from trailmark.store.sql._state import StateAfter
 from trailmark.store.sql._tables import audit_log
 
 # Any constant will do; it only has to differ from the schema-creation lock.
@@ -32,6 +33,9 @@ class Change(NamedTuple):
     payload: Any  # hashed into the entry's ``change`` digest, not stored
     project: str | None = None  # the project it concerns, if not the store's own
     unscoped: bool = False  # about no project (users, tokens)
+    node: int | None = None  # the target's node id, when the write knows it
+    state: StateAfter | None = None  # the target's state from the values written (else its rows are read);
+    # given only by writes that change no other node's state
 
 
 _COLUMNS = ("seq", "time", "project", "actor", "action", "target", "change", "prev_hash", "hash", "state")
@@ -51,29 +55,42 @@ def append(
     payload: Any,
     now: datetime,
     project_id: int | None = None,
+    node: int | None = None,
+    state: StateAfter | None = None,
 ) -> AuditEntry:
     """Add the next entry of the chain for a write whose payload is ``payload``.
 
-    With ``project_id``, a target naming a node of that project also records the node's
-    state after the write (see ``_state``).
+    With ``project_id``, a target naming a node of that project (``node``: its id, if known)
+    also records the node's state after the write: ``state(conn, prior)`` builds it from the
+    values written and the state recorded before (see ``_known_state``), else the rows are read.
     """
     tag, key = _keys.current(conn, now)
-    state = None
-    if project_id is not None and action not in _state.STATELESS_ACTIONS:
-        node = _state.target_node(conn, project_id, target)
-        found = _state.node_state(conn, node) if node is not None else None
-        state = _state.state_digest(found, tag, key) if found is not None else None
     if conn.dialect.name == "postgresql":
         conn.execute(_LOCK, {"key": _CHAIN_LOCK})
     head = conn.execute(_HEAD).first()
     seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS)
+    known = _known_state.of(conn.engine)
+    before = (head.seq, head.hash) if head else None
+    stateless = action in _state.STATELESS_ACTIONS
+    found: _state.State | None = None
+    if project_id is not None and not stateless:
+        if node is None:
+            node = _state.target_node(conn, project_id, target)
+        if node is not None:
+            found = state(conn, known.prior(before, node)) if state is not None else None
+            if found is None:
+                found = _state.node_state(conn, node)
+    else:
+        node = None
+    recorded = _state.state_digest(found, tag, key) if found is not None else None
     change = change_digest(payload, key)
     digest = entry_hash(
         prev_hash=prev_hash, seq=seq, time=now, project=project, actor=actor, action=action, target=target,
-        change=change, state=state,
+        change=change, state=recorded,
     )
-    entry = AuditEntry(seq, now, project, actor, action, target, change, prev_hash, digest, state)
+    entry = AuditEntry(seq, now, project, actor, action, target, change, prev_hash, digest, recorded)
     conn.execute(_INSERT, {c: getattr(entry, c) for c in _COLUMNS})
+    known.appended(before, (seq, digest), node, found, isolated=stateless or state is not None)
     return entry
 
 

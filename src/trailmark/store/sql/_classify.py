@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, literal, or_, select, true, update
+from sqlalchemy import Connection, bindparam, literal, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from trailmark.governance import Classification
@@ -74,10 +74,7 @@ def follow_links(conn: Connection, edges: Iterable[tuple[int, int]], *, actor: s
         targets.add(target)
     if not sources:
         return 0
-    labelled = select(_C.node_id).where(
-        _C.node_id.in_(sorted(sources)), _C.propagate.is_(True), _C.removed_at.is_(None)
-    ).limit(1)
-    if conn.execute(labelled).first() is None:  # the common case: nothing to carry, one cheap query
+    if conn.execute(_LABELLED, {"ids": sorted(sources)}).first() is None:  # the common case: one cheap query
         return 0
     spread = (
         select(events.c.target_id.label("id"), _C.label.label("label"), _C.origin_id.label("origin"))
@@ -98,6 +95,12 @@ def follow_links(conn: Connection, edges: Iterable[tuple[int, int]], *, actor: s
         ["node_id", "label", "origin_id", "propagate", "created_at", "created_by"], query
     )
     return conn.execute(statement.on_conflict_do_nothing(index_elements=_KEY)).rowcount
+
+
+# Built once (this runs on every link): whether any of the sources carries a propagating label.
+_LABELLED = select(_C.node_id).where(
+    _C.node_id.in_(bindparam("ids", expanding=True)), _C.propagate.is_(True), _C.removed_at.is_(None)
+).limit(1)
 
 
 def declassify(conn: Connection, node_id: int, label: str, *, actor: str, now: datetime) -> int:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, bindparam, select
 
 from trailmark.entities import Execution, Status
 from trailmark.errors import ConflictError
@@ -78,27 +78,65 @@ def insert_execution(
     uid: str | None = None,
 ) -> int:
     """Insert a RUNNING execution (its heartbeat starts now); ``uid`` defaults to a random one."""
-    node_id: int = conn.execute(nodes.insert().values(kind="execution").returning(nodes.c.id)).scalar_one()
-    conn.execute(
-        executions.insert().values(
-            id=node_id,
-            project_id=project_id,
-            type=type,
-            name=name,
-            status=Status.RUNNING.value,
-            params=params_,
-            environment=environment,
-            environment_id=environment_id,
-            started_at=now,
-            resources={},
-            created_by=actor,
-            uid=uid or new_uid(),
-            parent_id=parent_id,
-            heartbeat_at=now,
-        )
+    row = insert_execution_row(
+        conn, project_id=project_id, type=type, name=name, params_=params_, environment=environment,
+        environment_id=environment_id, actor=actor, now=now, parent_id=parent_id, uid=uid,
     )
+    return int(row["id"])
+
+
+# Built once: a statement object reused keeps its cache key, so SQLAlchemy compiles it once.
+_INSERT_NODE = nodes.insert().returning(nodes.c.id)
+_INSERT = executions.insert()
+
+
+def insert_execution_row(
+    conn: Connection,
+    *,
+    project_id: int,
+    type: str,
+    name: str,
+    params_: dict[str, Any],
+    environment: dict[str, Any],
+    environment_id: int | None,
+    actor: str | None,
+    now: datetime,
+    parent_id: int | None = None,
+    uid: str | None = None,
+) -> dict[str, Any]:
+    """:func:`insert_execution`, returning every column's value as written (defaults included)."""
+    node_id: int = conn.execute(_INSERT_NODE, {"kind": "execution"}).scalar_one()
+    now = utc(now)  # as it reads back
+    row: dict[str, Any] = {
+        "id": node_id, "project_id": project_id, "type": type, "name": name, "status": Status.RUNNING.value,
+        "params": params_, "environment": environment, "environment_id": environment_id, "started_at": now,
+        "resources": {}, "created_by": actor, "uid": uid or new_uid(), "parent_id": parent_id, "heartbeat_at": now,
+    }
+    conn.execute(_INSERT, row)
     write_param_index(conn, node_id, params_)
-    return node_id
+    return {**row, "ended_at": None, "error": None, "cache_key": None, "cached_from": None, "lifecycle": "active",
+            "description": None}
+
+
+def execution_of(row: dict[str, Any], project: str) -> Execution:
+    """The entity of an execution row known from its values (as :func:`to_execution` of the row read)."""
+    return Execution(
+        id=row["id"], project=project, type=row["type"], name=row["name"], status=Status(row["status"]),
+        params=mask(row["params"]), environment=mask(row["environment"]), started_at=row["started_at"],
+        ended_at=row["ended_at"], resources=mask(row["resources"]), error=row["error"],
+        created_by=row["created_by"], uid=row["uid"], parent_id=row["parent_id"], lifecycle=row["lifecycle"],
+        description=row["description"], heartbeat_at=row["heartbeat_at"], cached_from=row["cached_from"],
+    )
+
+
+def state_params(values: dict[str, Any]) -> list[list[Any]]:
+    """The ``params`` rows of ``values`` as a node's state lists them: ``[key, value_text, value_num]``."""
+    return [[r["key"], r["value_text"], r["value_num"]] for r in param_rows(0, values)]
+
+
+def utc(value: datetime) -> datetime:
+    """A timestamp as a ``When`` column gives it back: timezone-aware UTC."""
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 def new_uid() -> str:
@@ -106,13 +144,20 @@ def new_uid() -> str:
     return uuid.uuid4().hex
 
 
-def add_params(conn: Connection, execution_id: int, new: dict[str, Any]) -> None:
-    """Merge ``new`` into a running execution's params (a later value for a key wins)."""
-    _running(conn, execution_id, "log params of")
-    current = conn.execute(select(executions.c.params).where(executions.c.id == execution_id)).scalar_one()
-    merged = {**current, **new}  # the stored form: encrypted values stay encrypted
-    conn.execute(executions.update().where(executions.c.id == execution_id).values(params=merged))
+_PARAMS_OF = select(executions.c.status, executions.c.params).where(executions.c.id == bindparam("eid"))
+_SET_PARAMS = executions.update().where(executions.c.id == bindparam("eid")).values(params=bindparam("merged"))
+
+
+def add_params(conn: Connection, execution_id: int, new: dict[str, Any]) -> dict[str, Any]:
+    """Merge ``new`` into a running execution's params (a later value for a key wins); the params now stored."""
+    found = conn.execute(_PARAMS_OF, {"eid": execution_id}).first()
+    if found is None or found.status != Status.RUNNING.value:
+        _running(conn, execution_id, "log params of")
+    assert found is not None
+    merged = {**found.params, **new}  # the stored form: encrypted values stay encrypted
+    conn.execute(_SET_PARAMS, {"eid": execution_id, "merged": merged})
     write_param_index(conn, execution_id, new)
+    return merged
 
 
 def finish(
@@ -125,12 +170,35 @@ def finish(
     error: str | None,
 ) -> None:
     """End a running execution; ending it twice is a ConflictError."""
-    _running(conn, execution_id, "end")
-    conn.execute(
-        executions.update()
-        .where(executions.c.id == execution_id)
-        .values(status=status.value, ended_at=ended_at, resources=resources, error=error)
-    )
+    finish_row(conn, execution_id, status=status, ended_at=ended_at, resources=resources, error=error)
+
+
+_FINISH = (
+    executions.update()
+    .where(executions.c.id == bindparam("eid"), executions.c.status == Status.RUNNING.value)
+    .values(status=bindparam("final"), ended_at=bindparam("ended"), resources=bindparam("used"),
+            error=bindparam("failure"))
+    .returning(*executions.c)
+)
+
+
+def finish_row(
+    conn: Connection,
+    execution_id: int,
+    *,
+    status: Status,
+    ended_at: datetime,
+    resources: dict[str, Any],
+    error: str | None,
+) -> dict[str, Any]:
+    """:func:`finish`, returning the execution's row as it is now (one statement)."""
+    row = conn.execute(
+        _FINISH, {"eid": execution_id, "final": status.value, "ended": ended_at, "used": resources, "failure": error}
+    ).first()
+    if row is None:
+        _running(conn, execution_id, "end")  # raises: ended already (or no such execution)
+        raise ConflictError(f"cannot end exec:{execution_id}: it is not running")
+    return dict(row._mapping)
 
 
 MAX_INDEXED_PARAM = 1000
@@ -138,14 +206,18 @@ MAX_INDEXED_PARAM = 1000
 
 def write_param_index(conn: Connection, execution_id: int, values: dict[str, Any]) -> None:
     """Keep the searchable ``params`` rows in step with the params JSON."""
-    rows = [
+    rows = param_rows(execution_id, values)
+    if not rows:
+        return
+    upsert(conn, params, rows, keys=["execution_id", "key"], update=["value_text", "value_num"])
+
+
+def param_rows(execution_id: int, values: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
         {"execution_id": execution_id, "key": key, "value_text": _indexed_text(value), "value_num": _as_number(value)}
         for key, value in values.items()
         if not is_sealed(value)  # an encrypted value is not searchable
     ]
-    if not rows:
-        return
-    upsert(conn, params, rows, keys=["execution_id", "key"], update=["value_text", "value_num"])
 
 
 def _indexed_text(value: Any) -> str | None:

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, bindparam, func, select
 
 from trailmark._clock import Clock
 from trailmark.automation._events import Occurrence
@@ -24,14 +24,17 @@ from trailmark.store.sql._tables import webhook_attempts, webhook_deliveries, we
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 
 
+# Built once: looked up on every write that causes an event.
+_HOOKS = select(webhooks.c.id, webhooks.c.events).where(
+    webhooks.c.project_id == bindparam("project_id"), webhooks.c.removed_at.is_(None)
+)
+
+
 def queue(conn: Connection, *, project_id: int, project: str, found: Sequence[Occurrence], now: datetime) -> int:
     """Queue one delivery per event and subscribed hook of the project; the number queued."""
     if not found:
         return 0
-    hooks = conn.execute(
-        select(webhooks.c.id, webhooks.c.events).where(webhooks.c.project_id == project_id,
-                                                       webhooks.c.removed_at.is_(None))
-    ).all()
+    hooks = conn.execute(_HOOKS, {"project_id": project_id}).all()
     rows = []
     for occurrence in found:
         for hook in hooks:

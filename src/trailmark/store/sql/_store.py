@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.engine import make_url
 
 from trailmark._clock import SYSTEM_CLOCK, Clock
@@ -56,6 +56,7 @@ from trailmark.store.sql import (
     _registry,
     _schema,
     _session,
+    _state,
 )
 from trailmark.store.sql._audit import Change
 from trailmark.store.sql._automated import AutomatedStore
@@ -137,7 +138,8 @@ class SqlStore(SqlBytes, LineageEventStore, AutomatedStore, StoreBase):
                 _audit.append(conn, project=project, actor=self.actor, action=change.action, target=change.target,
                               payload=change.payload, now=self.clock.now(),
                               # no project id yet while __init__ creates the project
-                              project_id=getattr(self, "_project_id", None) if project == self.project else None)
+                              project_id=getattr(self, "_project_id", None) if project == self.project else None,
+                              node=change.node, state=change.state)
             return result
 
         result = _session.write(self.engine, audited)
@@ -377,7 +379,7 @@ class SqlStore(SqlBytes, LineageEventStore, AutomatedStore, StoreBase):
         def work(conn: Connection) -> tuple[Artifact, bool]:
             done = _artifacts.insert_artifact(
                 conn, project_id=self._project_id, type=type, name=name, digest=digest, uri=uri,
-                properties=props, actor=self.actor, now=self.clock.now(),
+                properties=props, actor=self.actor, now=self.clock.now(), project=self.project,
             )
             if done[1]:  # personal data found by capture, or columns declared sensitive: labelled PII
                 _classify.classify_found(conn, done[0].id, props, actor=self.actor, now=self.clock.now())
@@ -387,7 +389,11 @@ class SqlStore(SqlBytes, LineageEventStore, AutomatedStore, StoreBase):
             artifact, created = done
             payload = {"type": type, "name": name, "version": artifact.version, "digest": digest, "uri": uri,
                        "properties": props}
-            return Change("artifact.create", artifact.ref, payload) if created else None
+            row = {"id": artifact.id, "project_id": self._project_id, "type": type, "name": name,
+                   "version": artifact.version, "digest": digest, "uri": uri, "properties": props,
+                   "created_at": artifact.created_at, "created_by": self.actor, "description": None}
+            return Change("artifact.create", artifact.ref, payload, node=artifact.id,
+                          state=lambda conn, _: _state.artifact_created(conn, row)) if created else None
 
         return self._write(work, audit=change)[0]
 
@@ -411,21 +417,25 @@ class SqlStore(SqlBytes, LineageEventStore, AutomatedStore, StoreBase):
         env = dict(seal(checked["environment"], "environment")[0])  # Sensitive values encrypted, as in params
         packages = env.pop("packages", None)
 
-        def work(conn: Connection) -> Execution:
+        def work(conn: Connection) -> tuple[Execution, dict[str, Any]]:
             environment_id = self._environment_id(conn, env.get("packages_digest"), packages)
             parent_id = self._execution_id(conn, parent) if parent is not None else None
-            execution_id = _executions.insert_execution(
+            row = _executions.insert_execution_row(
                 conn, project_id=self._project_id, type=type, name=name, params_=values, environment=env,
                 environment_id=environment_id, actor=self.actor, now=self.clock.now(), parent_id=parent_id,
             )
             if context is not None:
-                _add_to_context(conn, self._project_id, context_type, context, execution_id, self.clock.now())
-            return _executions.load_execution(conn, execution_id)
+                _add_to_context(conn, self._project_id, context_type, context, row["id"], self.clock.now())
+            return _executions.execution_of(row, self.project), row
 
         payload = {"type": type, "name": name, "params": values, "context": context, "environment": env}
+        param_rows = _executions.state_params(values)
         return self._write(
-            work, audit=lambda e: Change("execution.start", e.ref, {**payload, "uid": e.uid, "parent": e.parent_id})
-        )
+            work, audit=lambda done: Change(
+                "execution.start", done[0].ref, {**payload, "uid": done[0].uid, "parent": done[0].parent_id},
+                node=done[0].id, state=lambda conn, _: _state.execution_created(conn, done[1], param_rows),
+            )
+        )[0]
 
     def _environment_id(self, conn: Connection, digest: str | None, packages: Any) -> int | None:
         if not digest or not isinstance(packages, dict):
@@ -437,12 +447,16 @@ class SqlStore(SqlBytes, LineageEventStore, AutomatedStore, StoreBase):
     def log_params(self, execution: NodeLike, params: Mapping[str, Any]) -> None:
         values = seal(_validate.json_object(params, "params"), "params")[0]
 
-        def work(conn: Connection) -> int:
+        def work(conn: Connection) -> tuple[int, dict[str, Any]]:
             found = self._execution_id(conn, execution)
-            _executions.add_params(conn, found, values)
-            return found
+            return found, _executions.add_params(conn, found, values)
 
-        self._write(work, audit=lambda found: Change("params.log", f"exec:{found}", values))
+        def state(conn: Connection, prior: _state.State | None, merged: dict[str, Any]) -> _state.State | None:
+            return _state.with_keyed(conn, _state.with_row(conn, prior, {"params": merged}), "params",
+                                     _executions.state_params(values))
+
+        self._write(work, audit=lambda done: Change("params.log", f"exec:{done[0]}", values, node=done[0],
+                                                    state=lambda conn, prior: state(conn, prior, done[1])))
 
     def link(
         self,
@@ -479,7 +493,10 @@ class SqlStore(SqlBytes, LineageEventStore, AutomatedStore, StoreBase):
                 _classify.follow_links(conn, list(rows), actor=self.actor, now=self.clock.now())
             return exec_id, edges
 
-        self._write(work, audit=lambda done: Change("link", f"exec:{done[0]}", done[1]) if done[1] else None)
+        self._write(work, audit=lambda done: Change(
+            "link", f"exec:{done[0]}", done[1], node=done[0],
+            state=lambda conn, prior: _state.with_edges(prior, done[1]),
+        ) if done[1] else None)
 
     def log_metric_points(self, execution: NodeLike, points: Sequence[Metric]) -> None:
         """Append metric points (one transaction for the whole batch)."""
@@ -506,16 +523,19 @@ class SqlStore(SqlBytes, LineageEventStore, AutomatedStore, StoreBase):
         final = _validate.status(status)
         used = seal(_validate.json_object(resources, "resources"), "resources")[0]
 
-        def work(conn: Connection) -> Execution:
+        def work(conn: Connection) -> tuple[Execution, dict[str, Any]]:
             exec_id = self._execution_id(conn, execution)
-            _executions.finish(
+            row = _executions.finish_row(
                 conn, exec_id, status=final, ended_at=self.clock.now(), resources=used,
                 error=_validate.plain_text(error) if error is not None else None,
             )
-            return _executions.load_execution(conn, exec_id)
+            return _executions.execution_of(row, self.project), row  # the entity first: webhooks describe it
 
         payload = {"status": final.value, "error": error, "resources": used}
-        return self._write(work, audit=lambda e: Change("execution.end", e.ref, payload))
+        return self._write(work, audit=lambda done: Change(
+            "execution.end", done[0].ref, payload, node=done[0].id,
+            state=lambda conn, prior: _state.with_row(conn, prior, done[1]),
+        ))[0]
 
     # -- reading ----------------------------------------------------------------------
 
@@ -618,13 +638,18 @@ class SqlStore(SqlBytes, LineageEventStore, AutomatedStore, StoreBase):
         """Set a tag (a mutable label) on any node."""
         _validate.json_object({key: value}, "tags")
 
-        def work(conn: Connection) -> str:
-            _, found = self._resolve(conn, ref)
+        def work(conn: Connection) -> tuple[str, int]:
+            kind, found = self._resolve(conn, ref)
             upsert(conn, tags, {"node_id": found, "key": key, "value": str(value)}, keys=["node_id", "key"],
                    update=["value"])
-            return self._ref_of(conn, found)
+            if kind == "execution":
+                return f"exec:{found}", found
+            return (ref.ref if isinstance(ref, Artifact) else self._ref_of(conn, found)), found
 
-        self._write(work, audit=lambda target: Change("tag.set", target, {key: str(value)}))
+        self._write(work, audit=lambda done: Change(
+            "tag.set", done[0], {key: str(value)}, node=done[1],
+            state=lambda conn, prior: _state.with_keyed(conn, prior, "tags", [[key, str(value)]]),
+        ))
 
     def tags(self, ref: NodeLike) -> dict[str, str]:
         if self.reader_role is not None:
@@ -738,24 +763,30 @@ def _ensure_project(conn: Connection, name: str, now: datetime) -> tuple[int, bo
     return conn.execute(select(projects.c.id).where(projects.c.name == name)).scalar_one(), True
 
 
+_CONTEXT_ID = select(contexts.c.id).where(
+    contexts.c.project_id == bindparam("pid"), contexts.c.type == bindparam("type_"),
+    contexts.c.name == bindparam("name_"),
+)
+
+
 def _add_to_context(conn: Connection, project_id: int, type: str, name: str, member: int, now: datetime) -> None:
-    upsert(conn, contexts, {"project_id": project_id, "type": type, "name": name, "created_at": now},
-           keys=["project_id", "type", "name"])
-    context_id = conn.execute(
-        select(contexts.c.id).where(
-            contexts.c.project_id == project_id, contexts.c.type == type, contexts.c.name == name
-        )
-    ).scalar_one()
+    key = {"pid": project_id, "type_": type, "name_": name}
+    context_id = conn.execute(_CONTEXT_ID, key).scalar()
+    if context_id is None:
+        upsert(conn, contexts, {"project_id": project_id, "type": type, "name": name, "created_at": now},
+               keys=["project_id", "type", "name"])
+        context_id = conn.execute(_CONTEXT_ID, key).scalar_one()
     upsert(conn, context_members, {"context_id": context_id, "node_id": member}, keys=["context_id", "node_id"])
+
+
+_CONTEXTS_OF = select(context_members.c.context_id).where(context_members.c.node_id == bindparam("node"))
 
 
 def _attribute_outputs(conn: Connection, execution_id: int, outputs: list[int]) -> None:
     """Outputs join the contexts of the execution that wrote them."""
     if not outputs:
         return
-    context_ids = conn.execute(
-        select(context_members.c.context_id).where(context_members.c.node_id == execution_id)
-    ).scalars().all()
+    context_ids = conn.execute(_CONTEXTS_OF, {"node": execution_id}).scalars().all()
     rows = [{"context_id": c, "node_id": o} for c in context_ids for o in outputs]
     if rows:
         upsert(conn, context_members, rows, keys=["context_id", "node_id"])
