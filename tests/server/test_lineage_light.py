@@ -1,4 +1,4 @@
-"""The light lineage walk over REST (?light=true), HttpStore's lazy Lineage built on it, and the UI graph's light rows."""
+"""The light lineage walk over REST (?light=true), HttpStore's lazy Lineage on it, and the UI graph's light rows."""
 
 from __future__ import annotations
 
