@@ -32,7 +32,7 @@ class HttpAccess:
 
     def create_token(self, user: str, *, expires: str | timedelta | None = None) -> IssuedToken:
         if isinstance(expires, timedelta):
-            expires = f"{max(1, int(expires.total_seconds()))}s"
+            expires = _duration(expires)
         body = {"user": user, "expires": expires}
         return from_dict(IssuedToken, self.transport.request("POST", "/tokens", json=body))
 
@@ -67,7 +67,11 @@ class HttpAccess:
 
     def retention_candidates(self, *, older_than: str | timedelta, type: str | None = None) -> list[Artifact]:
         if isinstance(older_than, timedelta):
-            older_than = f"{max(1, int(older_than.total_seconds()))}s"
+            older_than = _duration(older_than)
         params = {"older_than": older_than, **({"type": type} if type is not None else {})}
         return [from_dict(Artifact, a) for a in self.transport.request("GET", "/retention", params=params)]
 
+
+def _duration(delta: timedelta) -> str:
+    """A timedelta as the duration text the server reads (whole seconds, at least one)."""
+    return f"{max(1, int(delta.total_seconds()))}s"

@@ -55,7 +55,7 @@ class HttpGovernance:
 
     def remove_member(self, project: str, user: str) -> Member:
         found = self.transport.request("DELETE", f"/members/{quote(user, safe='')}", params={"project": project})
-        return Member(project=found["project"], user=found["user"], role=Role(found["role"]))
+        return _member(found)
 
     def disable_user(self, name: str) -> User:
         return from_dict(User, self.transport.request("POST", f"/users/{quote(name, safe='')}/disable"))
@@ -113,14 +113,18 @@ class HttpGovernance:
     def members(self, project: str | None = None) -> list[Member]:
         params = {"project": project} if project is not None else {}
         found = self.transport.request("GET", "/members", params=params)
-        return [Member(project=m["project"], user=m["user"], role=Role(m["role"])) for m in found]
+        return [_member(m) for m in found]
 
     def add_member(self, project: str, user: str, role: Role | str) -> Member:
         body = {"role": Role.parse(role).value}
         found = self.transport.request(
             "PUT", f"/members/{quote(user, safe='')}", params={"project": project}, json=body
         )
-        return Member(project=found["project"], user=found["user"], role=Role(found["role"]))
+        return _member(found)
+
+
+def _member(data: dict[str, Any]) -> Member:
+    return Member(project=data["project"], user=data["user"], role=Role(data["role"]))
 
 
 def _restriction(data: dict[str, Any]) -> Restriction:
