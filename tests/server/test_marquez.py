@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
+import jsonschema
 import pytest
 
 from tests.server.conftest import error_of
@@ -83,6 +87,66 @@ def test_column_lineage_and_events(dag):
     before = dag.get("/events/lineage", params={"before": "2026-05-01T10:01:30+00:00", "sortDirection": "asc"})
     assert [e["eventTime"] for e in before.json()["events"]] == [
         "2026-05-01T10:00:00+00:00", "2026-05-01T10:01:00+00:00"]
+
+
+MARQUEZ = json.loads((Path(__file__).parent / "marquez" / "openapi.json").read_text())
+
+
+def _json_schema(node: Any) -> Any:
+    """An OpenAPI 3.0 schema as JSON Schema: refs into ``$defs``, and null allowed wherever a type is named,
+    as Marquez itself answers (its own examples send ``null`` for strings and objects)."""
+    if isinstance(node, list):
+        return [_json_schema(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    if "discriminator" in node and "oneOf" in node:  # a discriminated union: the discriminator picks one branch
+        node = {**{k: v for k, v in node.items() if k != "oneOf"}, "anyOf": node["oneOf"]}
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in ("discriminator", "example", "nullable", "deprecated") or (key == "type" and value == "enum"):
+            continue
+        if key == "$ref":
+            out[key] = value.replace("#/components/schemas/", "#/$defs/")
+        elif key == "properties":
+            out[key] = {name: _json_schema(s) for name, s in value.items()}
+        else:
+            out[key] = _json_schema(value) if key in ("items", "additionalProperties", "allOf", "anyOf") else value
+    if isinstance(out.get("type"), str):
+        out["type"] = [out["type"], "null"]
+    return out
+
+
+def _violations(path: str, document: Any) -> list[str]:
+    """What in ``document`` breaks the 200 answer's schema of GET ``path`` in Marquez's OpenAPI document."""
+    answer = MARQUEZ["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    defs = {name: _json_schema(s) for name, s in MARQUEZ["components"]["schemas"].items()}
+    if path == "/column-lineage":  # the document reuses LineageGraph; Marquez answers DATASET_FIELD nodes here
+        defs["NodeType"]["enum"] = [*defs["NodeType"]["enum"], "DATASET_FIELD"]
+    schema = {"$defs": defs, **_json_schema(answer)}
+    validator = jsonschema.Draft202012Validator(schema)
+    return [f"{list(e.absolute_path)}: {e.message[:200]}" for e in validator.iter_errors(document)]
+
+
+def test_the_reads_answer_in_the_shapes_of_marquezs_openapi_document(dag):
+    event = {**airflow_stream()[-2], "run": {"runId": "01932b6e-0000-7000-8000-0000000000fe"},
+             "outputs": [{"namespace": "postgres://wh:5432", "name": "public.totals", "facets": _column_facet()}]}
+    assert dag.post("/lineage", json=event).status_code == 200
+    reads = [
+        ("/namespaces", "/namespaces", {}),
+        ("/namespaces/{namespace}/datasets", f"/namespaces/{quote(LAKE, safe='')}/datasets", {}),
+        ("/namespaces/{namespace}/jobs", "/namespaces/airflow/jobs", {}),
+        ("/lineage", "/lineage", {"nodeId": f"dataset:{LAKE}:raw/sales", "depth": 5}),
+        ("/column-lineage", "/column-lineage", {"nodeId": "datasetField:postgres://wh:5432:public.totals:total"}),
+        ("/events/lineage", "/events/lineage", {"limit": 5}),
+    ]
+    for spec_path, path, params in reads:
+        answer = dag.get(path, params=params)
+        assert answer.status_code == 200, answer.text
+        assert answer.json(), path
+        assert _violations(spec_path, answer.json()) == [], path
+    datasets = dag.get(f"/namespaces/{quote(LAKE, safe='')}/datasets").json()
+    datasets["datasets"][0]["fields"] = "price DOUBLE"  # the check itself catches a wrong shape
+    assert _violations("/namespaces/{namespace}/datasets", datasets)
 
 
 def test_a_runs_events_export_over_rest(dag):
