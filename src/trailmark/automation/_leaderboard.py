@@ -9,6 +9,7 @@ from trailmark.automation import _gate
 from trailmark.automation._gating import latest_value
 from trailmark.entities import Execution
 from trailmark.errors import NotFoundError, ValidationError
+from trailmark.store import one_read_entry
 
 if TYPE_CHECKING:
     from trailmark.store import Store
@@ -28,6 +29,11 @@ def leaderboard(
         raise ValidationError(f"limit must be a whole number from 1 to {MAX_LIMIT}, not {limit!r}")
     if not isinstance(experiment, str) or experiment not in {c.name for c in store.contexts(type="Experiment")}:
         raise NotFoundError(f"no experiment {experiment!r}: runs join one with tm.run(..., experiment=NAME)")
+    with one_read_entry():  # the page's search and each run's metrics: one audited read
+        return _ranked(store, experiment, metric, direction, limit)
+
+
+def _ranked(store: Store, experiment: str, metric: str, direction: str, limit: int) -> list[tuple[Execution, float]]:
     quoted = experiment.replace("'", "''")
     order = "asc" if direction == "min" else "desc"
     page = store.search(f"experiment = '{quoted}' and status != 'FAILED' and metrics.{metric} IS NOT NULL",

@@ -26,6 +26,7 @@ from trailmark.errors import ValidationError
 from trailmark.server import _errors, _metrics, _read_your_writes, _security, mlflow, ui
 from trailmark.server._body import RequestBodyMiddleware
 from trailmark.server._compress import CompressionMiddleware
+from trailmark.server._reads import ReadAuditMiddleware
 from trailmark.server._reaper import Reaper, reap_after_from_env
 from trailmark.server.routes import ROUTERS
 from trailmark.store.sql import SqlStore
@@ -75,6 +76,7 @@ def create_app(uri: str | None = None, *, clock: Clock | None = None, artifacts:
 
     app = FastAPI(title="Trailmark", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   **_security.NO_DOCS)
+    app.add_middleware(ReadAuditMiddleware)  # one audit entry for a request's reads of labelled nodes
     app.add_middleware(CompressionMiddleware)  # gzip for answers of 4 KiB and more
     app.add_middleware(RequestBodyMiddleware)
     _security.install(app)  # outermost: a request for an unknown host name goes no further

@@ -8,6 +8,7 @@ from trailmark._config import DEFAULT_PROJECT, resolve_uri
 from trailmark.store._batch import Batch, Pending
 from trailmark.store._dispatch import backend_for
 from trailmark.store._protocol import NodeLike, Store
+from trailmark.store._reads import gathering as one_read_entry
 
 
 def open_store(uri: str | None = None, *, project: str = DEFAULT_PROJECT, **options: Any) -> Store:
@@ -17,4 +18,4 @@ def open_store(uri: str | None = None, *, project: str = DEFAULT_PROJECT, **opti
     return store
 
 
-__all__ = ["Batch", "NodeLike", "Pending", "Store", "open_store"]
+__all__ = ["Batch", "NodeLike", "Pending", "Store", "one_read_entry", "open_store"]

@@ -5,9 +5,9 @@ passes them through :meth:`Guard.screen`. A node carrying a label that the proje
 restricts (``store.restrict("PII", min_role="editor")``) is, for a reader below that role,
 refused (``get``), left out (``search``) or shown as a placeholder without content
 (``lineage``). Nodes that carry any label and are shown are recorded: one ``read`` audit
-entry per call, with one ``audit_reads`` row per labelled node, so ``store.audit.usage``
-answers who read them. The reader's role is the store's ``reader_role``: None (an
-embedded store, the local user) may read everything.
+entry per call (or per request: store/_reads.py), with one ``audit_reads`` row per labelled
+node, so ``store.audit.usage`` answers who read them. The reader's role is the store's
+``reader_role``: None (an embedded store, the local user) may read everything.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sqlalchemy import Connection, select
 from trailmark.entities import Artifact, Execution, Node
 from trailmark.errors import PermissionDeniedError
 from trailmark.governance import Role
+from trailmark.store import _reads
 from trailmark.store.sql import _audit
 from trailmark.store.sql._scope import Scope
 from trailmark.store.sql._tables import audit_reads, classifications, restrictions
@@ -122,11 +123,15 @@ class Guard:
         return None
 
     def _record(self, ids: list[int], target: str, what: str) -> None:
+        """One ``read`` entry for ``ids``, now or with the rest of the request's reads (store/_reads.py)."""
         scope = self.scope
 
-        def work(conn: Connection) -> None:
-            entry = _audit.append(conn, project=scope.project, actor=scope.actor, action="read", target=target,
-                                  payload={"read": what, "nodes": ids}, now=scope.now())
-            conn.execute(audit_reads.insert(), [{"seq": entry.seq, "node_id": i} for i in ids])
+        def write(node_ids: list[int], target: str, what: str) -> None:
+            def work(conn: Connection) -> None:
+                entry = _audit.append(conn, project=scope.project, actor=scope.actor, action="read", target=target,
+                                      payload={"read": what, "nodes": node_ids}, now=scope.now())
+                conn.execute(audit_reads.insert(), [{"seq": entry.seq, "node_id": i} for i in node_ids])
 
-        scope.write(work)
+            scope.write(work)
+
+        _reads.record((scope.project, scope.actor), write, ids, target, what)
