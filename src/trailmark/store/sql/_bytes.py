@@ -1,4 +1,4 @@
-"""Kept bytes for SqlStore: the artifact root a store writes files and models to, and reads them from."""
+"""SqlStore's kept-bytes part: the artifact root a store writes files and models to, and reads them from."""
 
 from __future__ import annotations
 
@@ -8,31 +8,31 @@ from trailmark.artifacts import ArtifactRoot, Blob, VerifiedReader, missing_root
 
 if TYPE_CHECKING:
     from trailmark.entities import Node
-    from trailmark.store._protocol import NodeLike
 
 
 class SqlBytes:
-    """Mixin of SqlStore: ``put_bytes`` and ``open`` over the store's :class:`ArtifactRoot`."""
+    """``put_bytes`` and ``open`` over the :class:`ArtifactRoot` at ``url`` (None: the store keeps no bytes).
 
-    artifacts_url: str | None
-    _artifact_root: ArtifactRoot | None = None
+    The root is made on first use. :class:`~trailmark.store.sql.SqlStore` holds one and delegates;
+    ``open`` is handed the node its reader may read (``store.get``), so a restricted one is refused first.
+    """
 
-    if TYPE_CHECKING:
-
-        def get(self, ref: NodeLike) -> Node: ...  # the store's own
+    def __init__(self, url: str | None) -> None:
+        self.url = url
+        self._root: ArtifactRoot | None = None
 
     @property
-    def artifact_root(self) -> ArtifactRoot:
-        """The root this store keeps bytes in; ValidationError when it has none."""
-        if self._artifact_root is None:
-            if self.artifacts_url is None:
+    def root(self) -> ArtifactRoot:
+        """The root the bytes are kept in; ValidationError when there is none."""
+        if self._root is None:
+            if self.url is None:
                 raise missing_root()
-            self._artifact_root = ArtifactRoot(self.artifacts_url)
-        return self._artifact_root
+            self._root = ArtifactRoot(self.url)
+        return self._root
 
     def put_bytes(self, source: bytes | IO[bytes]) -> Blob:
         """Keep ``source`` (bytes or a binary stream) in the artifact root, once per digest."""
-        root = self.artifact_root
+        root = self.root
         writer = root.writer()
         try:
             if isinstance(source, (bytes, bytearray, memoryview)):
@@ -45,7 +45,6 @@ class SqlBytes:
             writer.discard()
         return Blob(digest=digest, uri=root.uri(digest), size=writer.size)
 
-    def open(self, ref: NodeLike) -> VerifiedReader:
+    def open(self, node: Node) -> VerifiedReader:
         """The kept bytes of an artifact, as a binary file checked against their digest as it is read."""
-        node = self.get(ref)
-        return self.artifact_root.open(stored_digest(node), name=node.ref)
+        return self.root.open(stored_digest(node), name=node.ref)

@@ -6,9 +6,9 @@ import getpass
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.engine import make_url
@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from trailmark._clock import SYSTEM_CLOCK, Clock
 from trailmark._config import DEFAULT_PROJECT
 from trailmark._url import StoreURL
-from trailmark.artifacts import default_root_url
+from trailmark.artifacts import ArtifactRoot, Blob, VerifiedReader, default_root_url
 from trailmark.audit import AuditEntry, AuditReport
 from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page
 from trailmark.errors import NotFoundError, ValidationError
@@ -85,7 +85,7 @@ def local_user() -> str:
 T = TypeVar("T")
 
 
-class SqlStore(SqlBytes, LineageEventStore, AutomatedStore, StoreBase):
+class SqlStore(LineageEventStore, AutomatedStore, StoreBase):
     """A store in a SQLite file or a PostgreSQL database.
 
     Example:
@@ -350,6 +350,23 @@ class SqlStore(SqlBytes, LineageEventStore, AutomatedStore, StoreBase):
 
     def retention_candidates(self, *, older_than: str | timedelta, type: str | None = None) -> list[Artifact]:
         return self._protection.retention_candidates(older_than=older_than, type=type)
+
+    # -- kept bytes: a part over the artifact root (see _bytes.py) --
+
+    @cached_property
+    def _bytes(self) -> SqlBytes:
+        return SqlBytes(self.artifacts_url)
+
+    @property
+    def artifact_root(self) -> ArtifactRoot:
+        """The root this store keeps bytes in; ValidationError when it has none."""
+        return self._bytes.root
+
+    def put_bytes(self, source: bytes | IO[bytes]) -> Blob:
+        return self._bytes.put_bytes(source)
+
+    def open(self, ref: NodeLike) -> VerifiedReader:
+        return self._bytes.open(self.get(ref))
 
     # -- artifacts and executions -----------------------------------------------------
 
