@@ -49,6 +49,7 @@ from trailmark.store.sql import (
     _audit,
     _classify,
     _executions,
+    _light_screen,
     _lineage,
     _metric_columns,
     _metrics,
@@ -611,6 +612,8 @@ class SqlStore(LineageEventStore, AutomatedStore, StoreBase):
             _, root = self._resolve(conn, ref)
             light, edges = _lineage.traverse_light(conn, root, walks, depth,  # type: ignore[arg-type]  # walks holds only direction names
                                                    parents=include_parents)
+        if self.reader_role is not None:  # hidden nodes keep their place in the walk, not their names
+            light = _light_screen.screened(self._guard, light)
         keep = {i for i, n in light.items() if i == root or types is None or n.type in types}
         ordered = sorted(keep, key=lambda i: (light[i].depth, i))
 
