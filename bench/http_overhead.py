@@ -4,7 +4,8 @@ Overhead: a real ``trailmark server`` (one worker, a fresh SQLite file, a user a
 so every request is authenticated) answers, over one kept-alive connection of HttpStore's
 transport, N times each: an empty authenticated GET (a node's tags, none set), a small
 write (set one tag), and the same two through the MLflow API (experiments/get of the
-Default experiment, runs/set-tag). Prints requests/s and the median latency.
+Default experiment, runs/set-tag). Prints requests/s, the median latency and the server
+process's CPU time per request (from /proc: what a busy machine does not blur).
 
 Statements: the app served in this process by uvicorn, an SQLAlchemy ``before_cursor_execute``
 listener on its engine, and the real mlflow client making the calls of bench.mlflow_api's
@@ -49,15 +50,23 @@ def _serve(uri: str, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError(f"trailmark server did not answer: see {folder / 'server.log'}")
 
 
-def _time(call: Callable[[int], Any], n: int) -> dict[str, float]:
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _time(call: Callable[[int], Any], n: int, pid: int) -> dict[str, float]:
     for i in range(20):  # warm up
         call(-i - 1)
     durations = []
+    cpu = _cpu_seconds(pid)
     for i in range(n):
         started = time.perf_counter()
         call(i)
         durations.append(time.perf_counter() - started)
-    return {"per_s": n / sum(durations), "ms": statistics.median(durations) * 1000}
+    return {"per_s": n / sum(durations), "ms": statistics.median(durations) * 1000,
+            "cpu_ms": (_cpu_seconds(pid) - cpu) / n * 1000}
 
 
 def overhead(requests: int) -> dict[str, dict[str, float]]:
@@ -88,7 +97,7 @@ def overhead(requests: int) -> dict[str, dict[str, float]]:
                     "/api/2.0/mlflow/runs/set-tag", json={"run_id": run_uid, "key": "k", "value": str(i)},
                     headers=headers).raise_for_status(),
             }
-            found = {name: _time(call, requests) for name, call in calls.items()}
+            found = {name: _time(call, requests, proc.pid) for name, call in calls.items()}
             pool = getattr(transport.client._transport, "_pool", None)
             print(f"HttpStore's transport opened {len(pool.connections) if pool else '?'} connection(s) for "
                   f"{len(calls) * (requests + 20)} requests\n")
@@ -172,9 +181,9 @@ def main() -> None:
             print(f"| {name} | {n} |")
         return
     print(f"{args.requests} requests each, one kept-alive connection, load average {os.getloadavg()[0]:.2f}\n")
-    print("| request | requests/s | median (ms) |\n| --- | ---: | ---: |")
+    print("| request | requests/s | median (ms) | server CPU per request (ms) |\n| --- | ---: | ---: | ---: |")
     for name, figures in overhead(args.requests).items():
-        print(f"| {name} | {figures['per_s']:.0f} | {figures['ms']:.2f} |")
+        print(f"| {name} | {figures['per_s']:.0f} | {figures['ms']:.2f} | {figures['cpu_ms']:.2f} |")
 
 
 if __name__ == "__main__":
