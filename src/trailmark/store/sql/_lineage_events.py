@@ -1,17 +1,17 @@
-"""SqlStore's OpenLineage face: events in (one transaction each), events, jobs, datasets and columns out.
+"""SqlStore's OpenLineage part: events in (one transaction each), events, jobs, datasets and columns out.
 
-Mixed into :class:`~trailmark.store.sql.SqlStore`.
+:class:`LineageEvents` works on the :class:`~trailmark.store.sql._scope.Scope` and the
+:class:`~trailmark.store.sql._guard.Guard` it is handed, so a per-request view acts for its own
+project, actor and reader; SqlStore's public methods build one per call and delegate.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, select, union
 
-from trailmark._clock import Clock
 from trailmark.entities import Artifact, ColumnEdge, EdgeKind, IngestedEvent, LineageJob
 from trailmark.errors import NotFoundError, ValidationError
 from trailmark.openlineage._check import event_kind
@@ -31,26 +31,20 @@ from trailmark.store.sql._tables import (
 if TYPE_CHECKING:
     from trailmark.store import NodeLike
     from trailmark.store.sql._guard import Guard
+    from trailmark.store.sql._scope import Scope
 
 Json = dict[str, Any]
 
 
-class LineageEventStore:
-    """OpenLineage events and column lineage over the store's database."""
+class LineageEvents:
+    """OpenLineage events and column lineage of one scope (project, actor, clock), for one reader.
 
-    # Provided by SqlStore.
-    actor: str
-    clock: Clock
-    _project_id: int
-    _write: Callable[..., Any]
-    _read: Callable[[], AbstractContextManager[Connection]]
-    _resolve: Callable[..., tuple[str, int]]
-    _execution_id: Callable[[Connection, NodeLike], int]
-    _ref_of: Callable[[Connection, int], str]
-    get: Callable[..., Any]
-    if TYPE_CHECKING:
-        @property
-        def _guard(self) -> Guard: ...
+    ``guard`` leaves out (or refuses) runs and datasets whose labels are restricted above the reader's role.
+    """
+
+    def __init__(self, scope: Scope, guard: Guard) -> None:
+        self.scope = scope
+        self.guard = guard
 
     def ingest_openlineage(self, event: Mapping[str, Any]) -> IngestedEvent:
         """Record one OpenLineage RunEvent, DatasetEvent or JobEvent, all of it or (refused) nothing.
@@ -62,11 +56,11 @@ class LineageEventStore:
 
         kind = event_kind(event)
         plain = _validate.json_object(event, "the event")
-        now = self.clock.now()
-        scope = _openlineage.Scope(self._project_id, self.actor, now, event_time(plain, now))
+        now = self.scope.now()
+        event_scope = _openlineage.Scope(self.scope.project_id, self.scope.actor, now, event_time(plain, now))
 
         def work(conn: Connection) -> tuple[IngestedEvent, Json]:
-            done = _openlineage.ingest(conn, scope, kind, plain)
+            done = _openlineage.ingest(conn, event_scope, kind, plain)
             execution, inputs, outputs = _openlineage.loaded(conn, done)
             payload = {"kind": kind, "eventType": plain.get("eventType"),
                        "runId": (plain.get("run") or {}).get("runId"),
@@ -80,8 +74,7 @@ class LineageEventStore:
                 ingested.inputs[0].ref if ingested.inputs else f"openlineage:{plain['job']['name']}")
             return Change("openlineage.ingest", target, payload)
 
-        ingested: IngestedEvent = self._write(work, audit=change)[0]
-        return ingested
+        return self.scope.audited(work, change)[0]
 
     def openlineage_events(
         self, ref: NodeLike | None = None, *, limit: int = 100, offset: int = 0, newest_first: bool = False
@@ -92,38 +85,38 @@ class LineageEventStore:
             raise ValidationError(f"offset must be a whole number >= 0, got {offset!r}")
         table = openlineage_events
         order = table.c.id.desc() if newest_first else table.c.id
-        query = select(table.c.execution_id, table.c.event).where(table.c.project_id == self._project_id)
-        with self._read() as conn:
+        query = select(table.c.execution_id, table.c.event).where(table.c.project_id == self.scope.project_id)
+        with self.scope.read() as conn:
             if ref is not None:
-                query = query.where(table.c.execution_id == self._execution_id(conn, ref))
+                query = query.where(table.c.execution_id == self.scope.execution_id(conn, ref))
             rows = [(r.execution_id, dict(r.event)) for r in conn.execute(query.order_by(order).limit(limit)
                                                                            .offset(offset))]
-        return _lineage_screen.events(self._guard, rows)  # restricted runs and datasets left out
+        return _lineage_screen.events(self.guard, rows)  # restricted runs and datasets left out
 
     def openlineage_event_count(self) -> int:
         """How many OpenLineage events the project holds."""
-        with self._read() as conn:
+        with self.scope.read() as conn:
             return int(conn.execute(select(func.count()).select_from(openlineage_events).where(
-                openlineage_events.c.project_id == self._project_id)).scalar_one())
+                openlineage_events.c.project_id == self.scope.project_id)).scalar_one())
 
     def openlineage_namespaces(self) -> list[str]:
         """The OpenLineage namespaces of the project's jobs and datasets, sorted."""
         query = union(
-            select(openlineage_jobs.c.namespace).where(openlineage_jobs.c.project_id == self._project_id),
-            select(openlineage_datasets.c.namespace).where(openlineage_datasets.c.project_id == self._project_id),
+            select(openlineage_jobs.c.namespace).where(openlineage_jobs.c.project_id == self.scope.project_id),
+            select(openlineage_datasets.c.namespace).where(openlineage_datasets.c.project_id == self.scope.project_id),
         )
-        with self._read() as conn:
+        with self.scope.read() as conn:
             return sorted(conn.execute(query).scalars())
 
     def openlineage_datasets(self, namespace: str) -> list[Artifact]:
         """The latest version of each dataset of an OpenLineage namespace, by name."""
         table = openlineage_datasets
-        with self._read() as conn:
+        with self.scope.read() as conn:
             series = conn.execute(select(table.c.series).where(
-                table.c.project_id == self._project_id, table.c.namespace == namespace).order_by(table.c.name)
+                table.c.project_id == self.scope.project_id, table.c.namespace == namespace).order_by(table.c.name)
             ).scalars().all()
             found = [a for a in (self._latest_version(conn, s) for s in series) if a is not None]
-        return self._guard.screen(found, hidden="drop", what="openlineage.datasets")
+        return self.guard.screen(found, hidden="drop", what="openlineage.datasets")
 
     def openlineage_dataset(self, namespace: str, name: str) -> Artifact:
         """The latest version of the dataset (namespace, name).
@@ -132,37 +125,37 @@ class LineageEventStore:
             NotFoundError: no such dataset was ever reported.
         """
         table = openlineage_datasets
-        with self._read() as conn:
+        with self.scope.read() as conn:
             series = conn.execute(select(table.c.series).where(
-                table.c.project_id == self._project_id, table.c.namespace == namespace, table.c.name == name)
+                table.c.project_id == self.scope.project_id, table.c.namespace == namespace, table.c.name == name)
             ).scalar()
             found = self._latest_version(conn, series) if series is not None else None
         if found is None:
             raise NotFoundError(f"no OpenLineage dataset {name!r} in namespace {namespace!r}")
-        return self._guard.screen([found], hidden="refuse", what="openlineage.dataset")[0]
+        return self.guard.screen([found], hidden="refuse", what="openlineage.dataset")[0]
 
     def _latest_version(self, conn: Connection, series: str) -> Artifact | None:
-        found = _artifacts.load_artifacts(conn, artifacts.c.project_id == self._project_id,
+        found = _artifacts.load_artifacts(conn, artifacts.c.project_id == self.scope.project_id,
                                           artifacts.c.type == "Dataset", artifacts.c.name == series)
         return found[-1] if found else None
 
     def openlineage_jobs(self, namespace: str) -> list[LineageJob]:
         """The jobs of an OpenLineage namespace, with their facets and latest run."""
         jobs, runs = openlineage_jobs, openlineage_runs
-        with self._read() as conn:
-            rows = conn.execute(select(jobs).where(jobs.c.project_id == self._project_id,
+        with self.scope.read() as conn:
+            rows = conn.execute(select(jobs).where(jobs.c.project_id == self.scope.project_id,
                                                    jobs.c.namespace == namespace).order_by(jobs.c.name)).all()
             found = []
             for row in rows:
                 latest = conn.execute(select(func.max(runs.c.execution_id)).where(
-                    runs.c.project_id == self._project_id, runs.c.namespace == namespace, runs.c.job == row.name)
+                    runs.c.project_id == self.scope.project_id, runs.c.namespace == namespace, runs.c.job == row.name)
                 ).scalar()
                 execution = _executions.load_execution(conn, latest) if latest is not None else None
                 inputs, outputs = self._run_datasets(conn, latest) if latest is not None else ([], [])
                 found.append(LineageJob(namespace=namespace, name=row.name, facets=row.facets,
                                         updated_at=row.updated_at, inputs=inputs, outputs=outputs,
                                         latest_run=execution))
-        return _lineage_screen.jobs(self._guard, found)  # jobs of restricted runs left out
+        return _lineage_screen.jobs(self.guard, found)  # jobs of restricted runs left out
 
     def _run_datasets(self, conn: Connection, execution_id: int) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
         sides: dict[str, list[dict[str, str]]] = {"INPUT": [], "OUTPUT": []}
@@ -189,17 +182,19 @@ class LineageEventStore:
         if direction not in ("upstream", "downstream"):
             raise ValidationError(f"direction must be 'upstream' or 'downstream', got {direction!r}")
         _validate.depth(depth)
-        with self._read() as conn:
-            kind, found = self._resolve(conn, ref)
+        with self.scope.read() as conn:
+            kind, found = self.scope.node(conn, ref)
             if kind != "artifact":
                 raise ValidationError(f"column lineage is between datasets; {ref!r} is an execution")
             edges = _column_lineage.walk(conn, found, column, upstream=direction == "upstream", depth=depth)
-            if self._guard.role is None:
+            if self.guard.role is None:
                 return edges
-            ids = {r: self._resolve(conn, r)[1] for e in edges for r in (e.source, e.target)}
-        if found in self._guard.hidden_ids([found], what="columns", audit=False):
-            self.get(found)  # refused, as a direct read of the dataset is
-        return _lineage_screen.edges(self._guard, ids, edges)  # edges to or from restricted datasets left out
+            ids = {r: self.scope.node(conn, r)[1] for e in edges for r in (e.source, e.target)}
+        if found in self.guard.hidden_ids([found], what="columns", audit=False):
+            with self.scope.read() as conn:
+                dataset = _artifacts.load_artifact(conn, found)
+            self.guard.screen([dataset], hidden="refuse", what="get")  # refused, as a direct read of the dataset is
+        return _lineage_screen.edges(self.guard, ids, edges)  # edges to or from restricted datasets left out
 
     def log_column_lineage(self, edges: Sequence[ColumnEdge], *, execution: NodeLike | None = None) -> None:
         """Record column edges between artifacts (``source``/``target``: references), e.g. from capture."""
@@ -208,18 +203,18 @@ class LineageEventStore:
             _column_name(edge.target_column)
 
         def work(conn: Connection) -> tuple[str, list[Json]]:
-            made_by = self._execution_id(conn, execution) if execution is not None else None
+            made_by = self.scope.execution_id(conn, execution) if execution is not None else None
             rows: list[Json] = []
             for edge in edges:
-                source, target = self._resolve(conn, edge.source), self._resolve(conn, edge.target)
+                source, target = self.scope.node(conn, edge.source), self.scope.node(conn, edge.target)
                 if source[0] != "artifact" or target[0] != "artifact":
                     raise ValidationError("column lineage links artifacts; an execution was given")
                 rows.append({"source_id": source[1], "source_column": edge.source_column, "target_id": target[1],
                              "target_column": edge.target_column, "transformation": edge.transformation})
             _column_lineage.add_edges(conn, rows, execution_id=made_by)
-            return (self._ref_of(conn, rows[0]["target_id"]) if rows else ""), rows
+            return (self.scope.node_ref(conn, rows[0]["target_id"]) if rows else ""), rows
 
-        self._write(work, audit=lambda done: Change("columns.link", done[0], done[1]) if done[1] else None)
+        self.scope.audited(work, lambda done: Change("columns.link", done[0], done[1]) if done[1] else None)
 
 
 def _column_name(value: Any) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import Connection, Engine
 
 from trailmark._clock import Clock
+from trailmark.errors import ValidationError
 from trailmark.store.sql._audit import Change
 from trailmark.store.sql._lineage import load_nodes
 
@@ -55,3 +56,10 @@ class Scope:
     def node(self, conn: Connection, ref: NodeLike) -> tuple[str, int]:
         """``(kind, id)`` of the node ``ref`` names in this project."""
         return self.resolve(conn, ref)
+
+    def execution_id(self, conn: Connection, ref: NodeLike) -> int:
+        """The id of the execution ``ref`` names; ValidationError when it names an artifact."""
+        kind, found = self.resolve(conn, ref)
+        if kind != "execution":
+            raise ValidationError(f"{ref if isinstance(ref, str) else found} is an artifact, not an execution")
+        return found

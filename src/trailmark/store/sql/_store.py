@@ -18,7 +18,18 @@ from trailmark._config import DEFAULT_PROJECT
 from trailmark._url import StoreURL
 from trailmark.artifacts import ArtifactRoot, Blob, VerifiedReader, default_root_url
 from trailmark.audit import AuditEntry, AuditReport
-from trailmark.entities import AliasMove, Artifact, Context, Execution, Metric, Node, Page
+from trailmark.entities import (
+    AliasMove,
+    Artifact,
+    ColumnEdge,
+    Context,
+    Execution,
+    IngestedEvent,
+    LineageJob,
+    Metric,
+    Node,
+    Page,
+)
 from trailmark.errors import NotFoundError, ValidationError
 from trailmark.governance import (
     Classification,
@@ -65,7 +76,7 @@ from trailmark.store.sql._bytes import SqlBytes
 from trailmark.store.sql._governed import Governance
 from trailmark.store.sql._guard import Guard
 from trailmark.store.sql._lifecycle_store import Lifecycle
-from trailmark.store.sql._lineage_events import LineageEventStore
+from trailmark.store.sql._lineage_events import LineageEvents
 from trailmark.store.sql._protected import Protection
 from trailmark.store.sql._reusing import Reuse
 from trailmark.store.sql._scope import Scope
@@ -86,7 +97,7 @@ def local_user() -> str:
 T = TypeVar("T")
 
 
-class SqlStore(LineageEventStore, AutomatedStore, StoreBase):
+class SqlStore(AutomatedStore, StoreBase):
     """A store in a SQLite file or a PostgreSQL database.
 
     Example:
@@ -368,6 +379,43 @@ class SqlStore(LineageEventStore, AutomatedStore, StoreBase):
 
     def open(self, ref: NodeLike) -> VerifiedReader:
         return self._bytes.open(self.get(ref))
+
+    # -- OpenLineage events and column lineage: a part handed this store's scope and guard (see _lineage_events.py) --
+
+    @property
+    def _lineage_events(self) -> LineageEvents:
+        return LineageEvents(self._scope(), self._guard)
+
+    def ingest_openlineage(self, event: Mapping[str, Any]) -> IngestedEvent:
+        return self._lineage_events.ingest_openlineage(event)
+
+    def openlineage_events(
+        self, ref: NodeLike | None = None, *, limit: int = 100, offset: int = 0, newest_first: bool = False
+    ) -> list[dict[str, Any]]:
+        return self._lineage_events.openlineage_events(ref, limit=limit, offset=offset, newest_first=newest_first)
+
+    def openlineage_event_count(self) -> int:
+        return self._lineage_events.openlineage_event_count()
+
+    def openlineage_namespaces(self) -> list[str]:
+        return self._lineage_events.openlineage_namespaces()
+
+    def openlineage_datasets(self, namespace: str) -> list[Artifact]:
+        return self._lineage_events.openlineage_datasets(namespace)
+
+    def openlineage_dataset(self, namespace: str, name: str) -> Artifact:
+        return self._lineage_events.openlineage_dataset(namespace, name)
+
+    def openlineage_jobs(self, namespace: str) -> list[LineageJob]:
+        return self._lineage_events.openlineage_jobs(namespace)
+
+    def column_lineage(
+        self, ref: NodeLike, *, column: str | None = None, direction: str = "upstream", depth: int | None = None
+    ) -> list[ColumnEdge]:
+        return self._lineage_events.column_lineage(ref, column=column, direction=direction, depth=depth)
+
+    def log_column_lineage(self, edges: Sequence[ColumnEdge], *, execution: NodeLike | None = None) -> None:
+        self._lineage_events.log_column_lineage(edges, execution=execution)
 
     # -- artifacts and executions -----------------------------------------------------
 
