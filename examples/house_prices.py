@@ -42,7 +42,8 @@ def build_pipeline() -> Pipeline:
         [("bedrooms", SimpleImputer(strategy="median"), ["bedrooms"])],
         remainder="passthrough", verbose_feature_names_out=False,
     )
-    features = FunctionTransformer(add_size_per_bedroom, feature_names_out=lambda _, names: [*names, "size_per_bedroom"])
+    features = FunctionTransformer(add_size_per_bedroom,
+                                   feature_names_out=lambda _, names: [*names, "size_per_bedroom"])
     scale = ColumnTransformer(
         [("size", StandardScaler(), ["size"]),
          ("district", OneHotEncoder(sparse_output=False, handle_unknown="ignore"), ["district"])],
