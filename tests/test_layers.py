@@ -1,5 +1,5 @@
 """Who may import whom (docs/development.md, "Layers"): the store sits below tracking, the registry, compare,
-the CLI and the server; capture is pure; HttpStore is built from parts, not mixins."""
+the CLI and the server; capture is pure; HttpStore and SqlStore are built from parts, not mixins."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 import trailmark
 from trailmark.store._base import StoreBase
 from trailmark.store.http import HttpStore
+from trailmark.store.sql import SqlStore
 
 SRC = Path(trailmark.__file__).parent
 ABOVE_THE_STORE = {"tracking", "registry", "compare", "cli", "server", "mlflow"}
@@ -59,4 +60,14 @@ def test_http_store_is_composed_of_parts_not_mixins():
     for path in (SRC / "store" / "http").glob("*.py"):
         assert "self._request" not in path.read_text(encoding="utf-8") or path.name == "_store.py", (
             f"{path.name} calls its host's _request: hand it the transport instead"
+        )
+
+
+def test_sql_store_is_composed_of_parts_not_mixins():
+    assert SqlStore.__bases__ == (StoreBase,)
+    for path in (SRC / "store" / "sql").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        reached = [name for name in ("_write", "_read", "_resolve", "_project_id") if f"self.{name}" in text]
+        assert not reached or path.name in ("_store.py", "_views.py"), (
+            f"{path.name} reaches into its host ({', '.join(reached)}): hand it the store's Scope instead"
         )

@@ -44,14 +44,15 @@ class Webhooks:
 
 
 class AutomationHelpers:
-    """Mixed into :class:`~trailmark.store._base.StoreBase`."""
+    """Mixed into :class:`~trailmark.store._base.StoreBase`; each helper asks for a whole ``Store`` as ``self``,
+    which the backends are (type checkers check it where a helper is called)."""
 
     @property
-    def webhooks(self) -> Webhooks:
-        return Webhooks(self)  # type: ignore[arg-type]  # a StoreBase is a whole Store once mixed in
+    def webhooks(self: Store) -> Webhooks:
+        return Webhooks(self)
 
     def gate(
-        self,
+        self: Store,
         candidate: NodeLike,
         *,
         baseline: NodeLike | None,
@@ -70,10 +71,10 @@ class AutomationHelpers:
         """
         from trailmark.automation._gating import gate
 
-        return gate(self, candidate, baseline=baseline, metric=metric, direction=direction,  # type: ignore[arg-type]  # a StoreBase is a whole Store once mixed in
+        return gate(self, candidate, baseline=baseline, metric=metric, direction=direction,
                     min_improvement=min_improvement)
 
-    def monitor(self, deployment: NodeLike, data: Any, *, name: str | None = None) -> DriftReport:
+    def monitor(self: Store, deployment: NodeLike, data: Any, *, name: str | None = None) -> DriftReport:
         """Compare production ``data`` (DataFrame, array or path) with the deployed model's training data.
 
         Example:
@@ -82,18 +83,18 @@ class AutomationHelpers:
         """
         from trailmark.automation._monitoring import monitor
 
-        return monitor(self, deployment, data, name=name)  # type: ignore[arg-type]  # a StoreBase is a whole Store once mixed in
+        return monitor(self, deployment, data, name=name)
 
-    def drift_history(self, deployment: NodeLike) -> list[DriftReport]:
+    def drift_history(self: Store, deployment: NodeLike) -> list[DriftReport]:
         """Every drift report of a deployment, oldest first."""
         from trailmark.automation._monitoring import drift_history
 
-        return drift_history(self, deployment)  # type: ignore[arg-type]  # a StoreBase is a whole Store once mixed in
+        return drift_history(self, deployment)
 
     def leaderboard(
-        self, experiment: str, *, metric: str, direction: str = "min", limit: int = 10
+        self: Store, experiment: str, *, metric: str, direction: str = "min", limit: int = 10
     ) -> list[tuple[Execution, float]]:
         """The best runs of ``experiment`` by the latest value of ``metric``: ``[(Execution, value)]``."""
         from trailmark.automation._leaderboard import leaderboard
 
-        return leaderboard(self, experiment, metric=metric, direction=direction, limit=limit)  # type: ignore[arg-type]  # a StoreBase is a whole Store once mixed in
+        return leaderboard(self, experiment, metric=metric, direction=direction, limit=limit)

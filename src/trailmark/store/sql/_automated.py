@@ -1,8 +1,11 @@
-"""SqlStore's automation face: webhooks and their outbox, protected aliases, health, drift thresholds.
+"""SqlStore's automation part: webhooks and their outbox, protected aliases, health, drift thresholds.
 
-Mixed into :class:`~trailmark.store.sql.SqlStore`. Gates, monitoring and leaderboards are
-built on the protocol (``trailmark.automation``); what lives here needs tables of its own.
-Every change is audited like any other write.
+:class:`Automation` works on the :class:`~trailmark.store.sql._scope.Scope` it is handed and
+reaches the rest of the store only through the ``Store`` protocol (gates, deployments), so a
+per-request view acts for its own project and actor; SqlStore's public methods build one per
+call and delegate. Gates, monitoring and leaderboards are built on the protocol
+(``trailmark.automation``); what lives here needs tables of its own. Every change is audited
+like any other write.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import math
 import threading
 import weakref
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, select
 
@@ -29,14 +32,10 @@ from trailmark.store.sql._tables import alias_protections, deployment_health, dr
 from trailmark.store.sql._upsert import upsert
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from contextlib import AbstractContextManager
-
     from trailmark._clock import Clock
-    from trailmark.automation._entities import Delivery, GateResult
-    from trailmark.store import NodeLike
-
-T = TypeVar("T")
+    from trailmark.automation._entities import Delivery
+    from trailmark.store import NodeLike, Store
+    from trailmark.store.sql._scope import Scope
 
 # One delivery worker per engine: a store and its per-request views share it.
 _WORKERS: weakref.WeakKeyDictionary[Engine, DeliveryWorker] = weakref.WeakKeyDictionary()
@@ -44,59 +43,46 @@ _WORKERS_LOCK = threading.Lock()
 MAX_SECRET = 500
 
 
-class AutomatedStore:
-    """Webhooks, protected aliases, deployment health and drift thresholds over the store's database."""
+def queue_events(conn: Connection, change: Change, result: Any, *, project: str, project_id: int | None,
+                 clock: Clock) -> int:
+    """Queue the webhook deliveries a write's audit change causes, in the write's transaction.
 
-    if TYPE_CHECKING:  # provided by SqlStore
-        project: str
-        actor: str
-        clock: Clock
-        engine: Engine
-        _project_id: int
+    ``project_id`` is None while the store creates its project: no hook can be subscribed to it yet.
+    """
+    if change.unscoped or change.project not in (None, project) or project_id is None:
+        return 0
+    found = occurrences(change.action, change.target, change.payload, result)
+    return _outbox.queue(conn, project_id=project_id, project=project, found=found, now=clock.now()) if found else 0
 
-        def _write(
-            self, work: Callable[[Connection], T], *, audit: Callable[[T], Change | None] | None = None
-        ) -> T: ...
 
-        def _read(self) -> AbstractContextManager[Connection]: ...
+def delivery_worker(engine: Engine, clock: Clock, policy: UrlPolicy) -> DeliveryWorker:
+    """The engine's delivery worker (made with ``clock`` and ``policy`` on first use), shared by its views."""
+    with _WORKERS_LOCK:
+        worker = _WORKERS.get(engine)
+        if worker is None:
+            worker = _WORKERS[engine] = DeliveryWorker(_outbox.SqlOutbox(engine, clock), policy=policy)
+        return worker
 
-        def gate(self, candidate: NodeLike, *, baseline: NodeLike | None, metric: str, direction: str = "min",
-                 min_improvement: float | str = 0.0) -> GateResult: ...
 
-    webhook_policy: UrlPolicy = UrlPolicy()
-    """Which webhook targets are allowed (a server sets it from ``--webhook-deny-private``)."""
+def stop_deliveries(engine: Engine) -> None:
+    """Stop the engine's delivery worker, sending what is due now first."""
+    with _WORKERS_LOCK:
+        worker = _WORKERS.pop(engine, None)
+    if worker is not None:
+        worker.stop()
 
-    # -- the outbox: events queued in the write that causes them ----------------------------
 
-    def _queue_events(self, conn: Connection, change: Change, result: Any) -> int:
-        """Queue the webhook deliveries a write's audit change causes, in the write's transaction."""
-        if change.unscoped or change.project not in (None, self.project):
-            return 0
-        found = occurrences(change.action, change.target, change.payload, result)
-        return _outbox.queue(conn, project_id=self._project_id, project=self.project, found=found,
-                             now=self.clock.now()) if found else 0
+class Automation:
+    """Webhooks, protected aliases, deployment health and drift thresholds of one scope.
 
-    def _delivery_worker(self) -> DeliveryWorker:
-        with _WORKERS_LOCK:
-            worker = _WORKERS.get(self.engine)
-            if worker is None:
-                outbox = _outbox.SqlOutbox(self.engine, self.clock)
-                worker = _WORKERS[self.engine] = DeliveryWorker(outbox, policy=self.webhook_policy)
-            return worker
+    ``store`` is the store the scope belongs to, used through the protocol (gates, deployments);
+    ``policy`` says which webhook targets are allowed.
+    """
 
-    def _deliver_soon(self) -> None:
-        """After a commit that queued deliveries: wake the background sender."""
-        self._delivery_worker().kick()
-
-    def serve_webhooks(self, *, poll: float = 1.0) -> None:
-        """Keep sending due deliveries until the store closes, looking every ``poll`` seconds (a server's worker)."""
-        self._delivery_worker().start(poll=poll)
-
-    def _stop_deliveries(self) -> None:
-        with _WORKERS_LOCK:
-            worker = _WORKERS.pop(self.engine, None)
-        if worker is not None:
-            worker.stop()
+    def __init__(self, scope: Scope, store: Store, policy: UrlPolicy) -> None:
+        self.scope = scope
+        self.store = store
+        self.policy = policy
 
     # -- webhooks ---------------------------------------------------------------------
 
@@ -106,40 +92,41 @@ class AutomatedStore:
         Raises:
             ValidationError: not an http(s) URL, a refused address, or an unknown event name.
         """
-        url = self.webhook_policy.check(url)
+        url = self.policy.check(url)
         names = event_names(events)
         if secret is not None and (not isinstance(secret, str) or not secret or len(secret) > MAX_SECRET):
             raise ValidationError(f"a webhook secret is a non-empty string of at most {MAX_SECRET} characters")
 
         def work(conn: Connection) -> Webhook:
-            return _webhooks.add(conn, project_id=self._project_id, project=self.project, url=url, events=names,
-                                 secret=secret, actor=self.actor, now=self.clock.now())
+            return _webhooks.add(conn, project_id=self.scope.project_id, project=self.scope.project, url=url,
+                                 events=names, secret=secret, actor=self.scope.actor, now=self.scope.now())
 
-        return self._write(work, audit=lambda hook: Change(
+        return self.scope.audited(work, lambda hook: Change(
             "webhook.add", f"webhook:{hook.id}", {"url": url, "events": names, "signed": secret is not None}))
 
     def list_webhooks(self) -> list[Webhook]:
-        with self._read() as conn:
-            return _webhooks.listed(conn, project_id=self._project_id, project=self.project)
+        with self.scope.read() as conn:
+            return _webhooks.listed(conn, project_id=self.scope.project_id, project=self.scope.project)
 
     def remove_webhook(self, hook_id: int) -> Webhook:
         hook_id = webhook_id(hook_id)
 
         def work(conn: Connection) -> Webhook:
-            return _webhooks.remove(conn, project_id=self._project_id, project=self.project, hook_id=hook_id,
-                                    now=self.clock.now())
+            return _webhooks.remove(conn, project_id=self.scope.project_id, project=self.scope.project,
+                                    hook_id=hook_id, now=self.scope.now())
 
-        return self._write(work, audit=lambda hook: Change("webhook.remove", f"webhook:{hook.id}", {"url": hook.url}))
+        return self.scope.audited(
+            work, lambda hook: Change("webhook.remove", f"webhook:{hook.id}", {"url": hook.url}))
 
     def webhook_deliveries(self, hook_id: int) -> list[Delivery]:
         hook_id = webhook_id(hook_id)
-        with self._read() as conn:
-            _webhooks.get(conn, project_id=self._project_id, project=self.project, hook_id=hook_id)
+        with self.scope.read() as conn:
+            _webhooks.get(conn, project_id=self.scope.project_id, project=self.scope.project, hook_id=hook_id)
             return _webhooks.deliveries(conn, hook_id=hook_id)
 
     def deliver_webhooks(self) -> int:
         """Send every pending delivery now, whatever its backoff; the number attempted."""
-        return self._delivery_worker().deliver(due_only=False)
+        return delivery_worker(self.scope.engine, self.scope.clock, self.policy).deliver(due_only=False)
 
     # -- protected aliases --------------------------------------------------------------
 
@@ -157,21 +144,21 @@ class AutomatedStore:
                   "min_improvement": str(_gate.min_improvement(min_improvement))}
 
         def work(conn: Connection) -> Protection:
-            row = {"project_id": self._project_id, "model": model, "alias": alias, **values,
-                   "created_at": self.clock.now(), "created_by": self.actor}
+            row = {"project_id": self.scope.project_id, "model": model, "alias": alias, **values,
+                   "created_at": self.scope.now(), "created_by": self.scope.actor}
             upsert(conn, alias_protections, row, keys=["project_id", "model", "alias"], update=list(values))
-            return _protections(conn, self._project_id, model, alias)[0]
+            return _protections(conn, self.scope.project_id, model, alias)[0]
 
-        return self._write(work, audit=lambda _: Change("alias.protect", f"model:{model}@{alias}", values))
+        return self.scope.audited(work, lambda _: Change("alias.protect", f"model:{model}@{alias}", values))
 
     def alias_protections(self, model: str) -> list[Protection]:
-        with self._read() as conn:
-            return _protections(conn, self._project_id, model, None)
+        with self.scope.read() as conn:
+            return _protections(conn, self.scope.project_id, model, None)
 
-    def _alias_gate(self, model: str, alias: str, version: int | None, force: bool) -> dict[str, Any] | None:
+    def alias_gate(self, model: str, alias: str, version: int | None, force: bool) -> dict[str, Any] | None:
         """For a move of a protected alias: run its gate; refuse a failed one unless forced. The audit's note."""
-        with self._read() as conn:
-            found = _protections(conn, self._project_id, model, alias)
+        with self.scope.read() as conn:
+            found = _protections(conn, self.scope.project_id, model, alias)
         if not found:
             return None
         rule = found[0]
@@ -179,8 +166,8 @@ class AutomatedStore:
             if not force:
                 raise ValidationError(f"model:{model}@{alias} is protected: removing it needs force=True (admins)")
             return {"forced": True, "gate": None}
-        result = self.gate(f"model:{model}@{version}", baseline=f"model:{model}@{alias}",
-                           metric=rule.metric, direction=rule.direction, min_improvement=rule.min_improvement)
+        result = self.store.gate(f"model:{model}@{version}", baseline=f"model:{model}@{alias}",
+                                 metric=rule.metric, direction=rule.direction, min_improvement=rule.min_improvement)
         if not result.passed and not force:
             raise GateFailedError(f"model:{model}@{version} may not become {alias!r}: {result.reason}")
         return {"forced": force and not result.passed,
@@ -193,7 +180,7 @@ class AutomatedStore:
         self, deployment: NodeLike, status: str, *, latency_ms: float | None = None, detail: str | None = None
     ) -> HealthCheck:
         """Add one check to a deployment's health series (not a new Deployment version)."""
-        target = deployment_of(self, deployment)  # type: ignore[arg-type]  # a whole Store once mixed in
+        target = deployment_of(self.store, deployment)
         if not isinstance(status, str) or not status.strip() or len(status) > 50:
             raise ValidationError("a health status is a short word such as 'healthy' (at most 50 characters)")
         if latency_ms is not None and (isinstance(latency_ms, bool) or not isinstance(latency_ms, (int, float))
@@ -201,49 +188,49 @@ class AutomatedStore:
             raise ValidationError(f"latency_ms must be a number >= 0, not {latency_ms!r}")
         text = _validate.plain_text(detail) if detail is not None else None
         check = HealthCheck(deployment=target.name, status=status.strip(), latency_ms=latency_ms, detail=text,
-                            checked_at=self.clock.now(), checked_by=self.actor)
+                            checked_at=self.scope.now(), checked_by=self.scope.actor)
 
         def work(conn: Connection) -> HealthCheck:
             conn.execute(deployment_health.insert().values(
-                project_id=self._project_id, deployment=check.deployment, status=check.status,
+                project_id=self.scope.project_id, deployment=check.deployment, status=check.status,
                 latency_ms=check.latency_ms, detail=check.detail, checked_at=check.checked_at,
                 checked_by=check.checked_by))
             return check
 
         payload = {"status": check.status, "latency_ms": latency_ms, "detail": text}
-        return self._write(work, audit=lambda _: Change("health.record", target.ref, payload))
+        return self.scope.audited(work, lambda _: Change("health.record", target.ref, payload))
 
     def health_history(self, deployment: NodeLike, *, limit: int = 100) -> list[HealthCheck]:
-        target = deployment_of(self, deployment)  # type: ignore[arg-type]  # a whole Store once mixed in
+        target = deployment_of(self.store, deployment)
         limit = _validate.limit(limit)
         h = deployment_health
-        query = (select(h).where(h.c.project_id == self._project_id, h.c.deployment == target.name)
+        query = (select(h).where(h.c.project_id == self.scope.project_id, h.c.deployment == target.name)
                  .order_by(h.c.id.desc()).limit(limit))
-        with self._read() as conn:
+        with self.scope.read() as conn:
             rows = conn.execute(query).all()
         return [HealthCheck(deployment=r.deployment, status=r.status, latency_ms=r.latency_ms, detail=r.detail,
                             checked_at=r.checked_at, checked_by=r.checked_by) for r in reversed(rows)]
 
     def set_drift_thresholds(self, deployment: NodeLike, thresholds: Mapping[str, float]) -> dict[str, float]:
         """Set thresholds of drift tests (psi, ks, js, null_rate) for a deployment; returns all in force."""
-        target = deployment_of(self, deployment)  # type: ignore[arg-type]  # a whole Store once mixed in
+        target = deployment_of(self.store, deployment)
         _drift.thresholds(thresholds)  # refuses unknown tests and bad values
         given = {k: float(v) for k, v in dict(thresholds).items()}
 
         def work(conn: Connection) -> None:
-            row = {"project_id": self._project_id, "deployment": target.name, "thresholds": given,
-                   "set_at": self.clock.now(), "set_by": self.actor}
+            row = {"project_id": self.scope.project_id, "deployment": target.name, "thresholds": given,
+                   "set_at": self.scope.now(), "set_by": self.scope.actor}
             upsert(conn, drift_thresholds, row, keys=["project_id", "deployment"], update=["thresholds", "set_at",
                                                                                             "set_by"])
 
-        self._write(work, audit=lambda _: Change("drift.thresholds", target.ref, given))
+        self.scope.audited(work, lambda _: Change("drift.thresholds", target.ref, given))
         return _drift.thresholds(given)
 
     def drift_thresholds(self, deployment: NodeLike) -> dict[str, float]:
-        target = deployment_of(self, deployment)  # type: ignore[arg-type]  # a whole Store once mixed in
+        target = deployment_of(self.store, deployment)
         t = drift_thresholds
-        with self._read() as conn:
-            found = conn.execute(select(t.c.thresholds).where(t.c.project_id == self._project_id,
+        with self.scope.read() as conn:
+            found = conn.execute(select(t.c.thresholds).where(t.c.project_id == self.scope.project_id,
                                                               t.c.deployment == target.name)).scalar()
         return dict(found or {})
 

@@ -18,6 +18,9 @@ from trailmark._config import DEFAULT_PROJECT
 from trailmark._url import StoreURL
 from trailmark.artifacts import ArtifactRoot, Blob, VerifiedReader, default_root_url
 from trailmark.audit import AuditEntry, AuditReport
+from trailmark.automation import Delivery, HealthCheck, Webhook
+from trailmark.automation import Protection as AliasProtection
+from trailmark.automation._urls import UrlPolicy
 from trailmark.entities import (
     AliasMove,
     Artifact,
@@ -71,7 +74,7 @@ from trailmark.store.sql import (
     _state,
 )
 from trailmark.store.sql._audit import Change
-from trailmark.store.sql._automated import AutomatedStore
+from trailmark.store.sql._automated import Automation, delivery_worker, queue_events, stop_deliveries
 from trailmark.store.sql._bytes import SqlBytes
 from trailmark.store.sql._governed import Governance
 from trailmark.store.sql._guard import Guard
@@ -97,7 +100,7 @@ def local_user() -> str:
 T = TypeVar("T")
 
 
-class SqlStore(AutomatedStore, StoreBase):
+class SqlStore(StoreBase):
     """A store in a SQLite file or a PostgreSQL database.
 
     Example:
@@ -416,6 +419,71 @@ class SqlStore(AutomatedStore, StoreBase):
 
     def log_column_lineage(self, edges: Sequence[ColumnEdge], *, execution: NodeLike | None = None) -> None:
         self._lineage_events.log_column_lineage(edges, execution=execution)
+
+    # -- automation: a part handed this store's scope, the store itself and its policy (see _automated.py) --
+
+    webhook_policy: UrlPolicy = UrlPolicy()
+    """Which webhook targets are allowed (a server sets it from ``--webhook-deny-private``)."""
+
+    @property
+    def _automation(self) -> Automation:
+        return Automation(self._scope(), self, self.webhook_policy)
+
+    def _queue_events(self, conn: Connection, change: Change, result: Any) -> int:
+        return queue_events(conn, change, result, project=self.project, project_id=getattr(self, "_project_id", None),
+                            clock=self.clock)
+
+    def _deliver_soon(self) -> None:
+        """After a commit that queued deliveries: wake the background sender."""
+        delivery_worker(self.engine, self.clock, self.webhook_policy).kick()
+
+    def _stop_deliveries(self) -> None:
+        stop_deliveries(self.engine)
+
+    def serve_webhooks(self, *, poll: float = 1.0) -> None:
+        """Keep sending due deliveries until the store closes, looking every ``poll`` seconds (a server's worker)."""
+        delivery_worker(self.engine, self.clock, self.webhook_policy).start(poll=poll)
+
+    def _alias_gate(self, model: str, alias: str, version: int | None, force: bool) -> dict[str, Any] | None:
+        return self._automation.alias_gate(model, alias, version, force)
+
+    def add_webhook(self, url: str, *, events: Sequence[str], secret: str | None = None) -> Webhook:
+        return self._automation.add_webhook(url, events=events, secret=secret)
+
+    def list_webhooks(self) -> list[Webhook]:
+        return self._automation.list_webhooks()
+
+    def remove_webhook(self, hook_id: int) -> Webhook:
+        return self._automation.remove_webhook(hook_id)
+
+    def webhook_deliveries(self, hook_id: int) -> list[Delivery]:
+        return self._automation.webhook_deliveries(hook_id)
+
+    def deliver_webhooks(self) -> int:
+        return self._automation.deliver_webhooks()
+
+    def protect_alias(
+        self, model: str, alias: str, *, metric: str, direction: str = "min", min_improvement: float | str = 0.0
+    ) -> AliasProtection:
+        return self._automation.protect_alias(model, alias, metric=metric, direction=direction,
+                                              min_improvement=min_improvement)
+
+    def alias_protections(self, model: str) -> list[AliasProtection]:
+        return self._automation.alias_protections(model)
+
+    def record_health(
+        self, deployment: NodeLike, status: str, *, latency_ms: float | None = None, detail: str | None = None
+    ) -> HealthCheck:
+        return self._automation.record_health(deployment, status, latency_ms=latency_ms, detail=detail)
+
+    def health_history(self, deployment: NodeLike, *, limit: int = 100) -> list[HealthCheck]:
+        return self._automation.health_history(deployment, limit=limit)
+
+    def set_drift_thresholds(self, deployment: NodeLike, thresholds: Mapping[str, float]) -> dict[str, float]:
+        return self._automation.set_drift_thresholds(deployment, thresholds)
+
+    def drift_thresholds(self, deployment: NodeLike) -> dict[str, float]:
+        return self._automation.drift_thresholds(deployment)
 
     # -- artifacts and executions -----------------------------------------------------
 
