@@ -131,7 +131,9 @@ def test_private_addresses_are_refused_when_the_policy_says_so(tmp_path):
 
     with tm.connect(f"sqlite:///{tmp_path / 'tm.db'}") as store:
         store.webhook_policy = UrlPolicy(deny_private=True)
-        for url in ("http://127.0.0.1:9/hook", "http://10.1.2.3/hook", "http://localhost/hook"):
-            with pytest.raises(tm.ValidationError, match="private address"):
-                store.webhooks.add(url, events=["run.completed"])
-        assert store.webhooks.list() == []
+        view = store.for_project("other", actor="ci", create=True)  # a server's per-request store
+        for target in (store, view):
+            for url in ("http://127.0.0.1:9/hook", "http://10.1.2.3/hook", "http://localhost/hook"):
+                with pytest.raises(tm.ValidationError, match="private address"):
+                    target.webhooks.add(url, events=["run.completed"])
+            assert target.webhooks.list() == []

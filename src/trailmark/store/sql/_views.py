@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from trailmark.automation._urls import UrlPolicy
 from trailmark.store.sql._store import SqlStore
 
 
@@ -32,6 +33,14 @@ class ProjectView(SqlStore):
         if name == "_parent":
             raise AttributeError(name)
         return getattr(self._parent, name)
+
+    @property
+    def webhook_policy(self) -> UrlPolicy:  # the parent's: the server sets it on the store it opened
+        return self._parent.webhook_policy
+
+    @webhook_policy.setter
+    def webhook_policy(self, policy: UrlPolicy) -> None:
+        self._parent.webhook_policy = policy
 
     def __repr__(self) -> str:
         return f"ProjectView({self._parent!r}, project={self.project!r}, actor={self.actor!r})"
