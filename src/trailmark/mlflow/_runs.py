@@ -82,10 +82,10 @@ def _insert(store: SqlStore, context_id: int, type: str, name: str, started: dat
     _validate.node_name(name)
 
     def work(conn: Connection) -> int:
-        new = _executions.insert_execution(
+        new = int(_executions.insert_execution_row(
             conn, project_id=store._project_id, type=type, name=name, params_={}, environment=environment,
             environment_id=None, actor=actor, now=started, parent_id=parent, uid=uid,
-        )
+        )["id"])
         upsert(conn, context_members, {"context_id": context_id, "node_id": new}, keys=["context_id", "node_id"])
         if tag_values:
             conn.execute(tags.insert(), [{"node_id": new, "key": k, "value": v} for k, v in tag_values.items()])
@@ -276,11 +276,11 @@ def import_run(store: SqlStore, context_id: int, run: Any, series: dict[str, lis
     points = [p for key in sorted(series) for p in series[key]]
 
     def work(conn: Connection) -> int:
-        new = _executions.insert_execution(
+        new = int(_executions.insert_execution_row(
             conn, project_id=store._project_id, type=type, name=name, params_={},
             environment={"git": {"commit": commit}} if commit else {}, environment_id=None,
             actor=tag_values.get("mlflow.user") or info.user_id or store.actor, now=started, uid=info.run_id,
-        )
+        )["id"])
         upsert(conn, context_members, {"context_id": context_id, "node_id": new}, keys=["context_id", "node_id"])
         if tag_values:
             conn.execute(tags.insert(), [{"node_id": new, "key": k, "value": v} for k, v in tag_values.items()])

@@ -63,28 +63,6 @@ def ensure_environment(conn: Connection, digest: str, packages: dict[str, str]) 
     return int(conn.execute(select(environments.c.id).where(environments.c.digest == digest)).scalar_one())
 
 
-def insert_execution(
-    conn: Connection,
-    *,
-    project_id: int,
-    type: str,
-    name: str,
-    params_: dict[str, Any],
-    environment: dict[str, Any],
-    environment_id: int | None,
-    actor: str | None,
-    now: datetime,
-    parent_id: int | None = None,
-    uid: str | None = None,
-) -> int:
-    """Insert a RUNNING execution (its heartbeat starts now); ``uid`` defaults to a random one."""
-    row = insert_execution_row(
-        conn, project_id=project_id, type=type, name=name, params_=params_, environment=environment,
-        environment_id=environment_id, actor=actor, now=now, parent_id=parent_id, uid=uid,
-    )
-    return int(row["id"])
-
-
 # Built once: a statement object reused keeps its cache key, so SQLAlchemy compiles it once.
 _INSERT_NODE = nodes.insert().returning(nodes.c.id)
 _INSERT = executions.insert()
@@ -104,7 +82,8 @@ def insert_execution_row(
     parent_id: int | None = None,
     uid: str | None = None,
 ) -> dict[str, Any]:
-    """:func:`insert_execution`, returning every column's value as written (defaults included)."""
+    """Insert a RUNNING execution (its heartbeat starts now; ``uid`` defaults to a random one), returning every
+    column's value as written (defaults included)."""
     node_id: int = conn.execute(_INSERT_NODE, {"kind": "execution"}).scalar_one()
     now = utc(now)  # as it reads back
     row: dict[str, Any] = {

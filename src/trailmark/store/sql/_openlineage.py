@@ -126,13 +126,13 @@ def find_or_start(conn: Connection, scope: Scope, run_id: str, job: Mapping[str,
     if found is not None:
         return int(found)
     namespace, name = str(job["namespace"]), str(job["name"])
-    execution_id = _executions.insert_execution(
+    execution_id = int(_executions.insert_execution_row(
         conn, project_id=scope.project_id,
         type=_names.type_name(job_type) if isinstance(job_type, str) else "Job",
         name=_names.node_name(f"{namespace}/{name}"),
         params_={RUN_TAG: run_id, "openlineage.namespace": namespace, "openlineage.job": name},
         environment={}, environment_id=None, actor=scope.actor, now=scope.at,
-    )
+    )["id"])
     # started at the event's time, but alive as of now (an old event replayed is not an abandoned run)
     conn.execute(executions.update().where(executions.c.id == execution_id).values(heartbeat_at=scope.now))
     conn.execute(openlineage_runs.insert().values(

@@ -111,10 +111,10 @@ def record_cache_hit(
     if original.status != Status.COMPLETE:
         raise ValidationError(f"exec:{original_id} is {original.status.value}: only a COMPLETE execution is reused")
     stored_params = conn.execute(select(executions.c.params).where(executions.c.id == original_id)).scalar_one()
-    execution_id = _executions.insert_execution(
+    execution_id = int(_executions.insert_execution_row(
         conn, project_id=project_id, type=original.type, name=original.name, params_=stored_params,
         environment=environment, environment_id=None, actor=actor, now=now, parent_id=parent_id,
-    )
+    )["id"])
     conn.execute(
         executions.update()
         .where(executions.c.id == execution_id)
