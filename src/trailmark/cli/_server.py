@@ -55,6 +55,10 @@ def server(
         str | None, typer.Option("--allowed-hosts", help="Host names to answer, comma-separated (* for any); "
                                  "default: localhost, 127.0.0.1 and ::1 only.")
     ] = None,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log a line per request on stdout (requests are "
+                           "counted at /metrics either way).")
+    ] = False,
     existing: Annotated[
         bool, typer.Option("--existing", help="Refuse to start on a SQLite path with no store (instead of "
                            "creating an empty one, with a warning).")
@@ -90,7 +94,8 @@ def server(
     _set_limits(max_body_mb, max_value_mb)
     _set_hosts(allowed_hosts)
     _set_automation(webhook_deny_private, workers)
-    uvicorn.run("trailmark.server.app:app_from_env", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run("trailmark.server.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                access_log=access_log)
 
 
 def _check_store(uri: str, existing: bool) -> None:

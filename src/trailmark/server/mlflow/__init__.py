@@ -4,27 +4,27 @@ proxy under ``/api/2.0/mlflow-artifacts``. See docs/mlflow.md."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 
 from trailmark.server.mlflow import _artifacts, _registry, _tracking
-from trailmark.server.mlflow._route import PREFIXES, add, router_for
+from trailmark.server.mlflow._route import PREFIXES, MlflowRoutes
 
 
-def routers() -> list[APIRouter]:
-    found = []
+def routes() -> MlflowRoutes:
+    """Every endpoint of MLflow's API with a fixed path, under each of its prefixes."""
+    found = MlflowRoutes()
     for prefix in PREFIXES:
-        router = router_for(prefix)
-        _tracking.install(router)
-        _registry.install(router)
-        add(router, "/artifacts/list", ["GET"], _artifacts._list_run, write=False)
-        found.append(router)
-    return [*found, _artifacts.ROUTER]
+        _tracking.install(found, prefix)
+        _registry.install(found, prefix)
+        found.add(prefix + "/artifacts/list", ["GET"], _artifacts.list_run, write=False)
+    found.add(_artifacts.PREFIX + "/artifacts", ["GET"], _artifacts.list_files, write=False)
+    return found
 
 
 def install(app: FastAPI) -> None:
-    """Mount the MLflow-compatible routes on ``app``."""
-    for router in routers():
-        app.include_router(router)
+    """Mount the MLflow-compatible routes on ``app``: the fixed paths first of all its routes."""
+    app.router.routes.insert(0, routes())
+    app.include_router(_artifacts.ROUTER)
 
 
-__all__ = ["install", "routers"]
+__all__ = ["install", "routes"]

@@ -12,7 +12,7 @@ from starlette.background import BackgroundTask
 from trailmark.hashing import CHUNK_SIZE
 from trailmark.mlflow import _files, _runs, _screen
 from trailmark.server._deps import current_actor, read_store, write_store
-from trailmark.server.mlflow._route import MlflowRoute, add
+from trailmark.server.mlflow._route import MlflowRoute
 from trailmark.store.sql import SqlStore
 
 PREFIX = "/api/2.0/mlflow-artifacts"
@@ -38,16 +38,15 @@ def _router() -> APIRouter:
         await run_in_threadpool(_files.remove, store, path)
         return JSONResponse({})
 
-    add(router, "/artifacts", ["GET"], _list, write=False)
     return router
 
 
-def _list(store: SqlStore, body: dict[str, Any], _: Request) -> dict[str, Any]:
+def list_files(store: SqlStore, body: dict[str, Any], _: Request) -> dict[str, Any]:
     _screen.file_path(store, str(body.get("path") or ""))
     return {"files": _files.listing(store, body.get("path"))}
 
 
-def _list_run(store: SqlStore, body: dict[str, Any], _: Request) -> dict[str, Any]:
+def list_run(store: SqlStore, body: dict[str, Any], _: Request) -> dict[str, Any]:
     """The tracking API's ``artifacts/list`` of a run, over the same files."""
     view = _screen.runs(store, [_runs.view(store, body.get("run_id") or body.get("run_uuid"))], refuse=True)[0]
     root = f"{view.experiment_id}/{view.execution.uid}/artifacts"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from trailmark.mlflow import _logged, _registry, _runs, _screen
 from trailmark.mlflow._errors import invalid
 from trailmark.mlflow._json import page, tag_dict
-from trailmark.server.mlflow._route import add
+from trailmark.server.mlflow._route import MlflowRoutes
 from trailmark.server.mlflow._tracking import _required
 from trailmark.store.sql import SqlStore
 
@@ -174,7 +174,7 @@ def search_logged(store: SqlStore, body: Body, _: Request) -> Body:
     return {"models": _logged.search(store, body)}
 
 
-def install(router: APIRouter) -> None:
+def install(routes: MlflowRoutes, prefix: str) -> None:
     for path, methods, handler, write in (
         ("/registered-models/create", ["POST"], create_model, True),
         ("/registered-models/get", ["GET"], get_model, False),
@@ -205,4 +205,4 @@ def install(router: APIRouter) -> None:
         ("/logged-models/{model_id}/tags/{tag_key}", ["DELETE"], untag_logged, True),
         ("/logged-models/{model_id}/params", ["POST"], params_logged, True),
     ):
-        add(router, path, methods, handler, write=write)
+        routes.add(prefix + path, methods, handler, write=write)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -16,8 +17,10 @@ from fastapi import Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute, APIRouter
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Match, compile_path
+from starlette.types import Receive, Scope, Send
 
 from trailmark.errors import TrailmarkError
 from trailmark.governance import Role
@@ -98,26 +101,92 @@ def principal_user(request: Request) -> str | None:
     return getattr(principal, "user", None)
 
 
-def add(router: APIRouter, path: str, methods: list[str], handler: Handler, *, write: bool) -> None:
-    """Mount ``handler(store, body, request)`` at ``path``.
+class MlflowRoutes(BaseRoute):
+    """Every MLflow endpoint in one table from path to method, matched ahead of the REST routes.
 
-    The caller's token and role are checked and the handler run in one worker-thread call
-    (no FastAPI dependencies: each would be a hop of its own), as :func:`~trailmark.server._deps.resolve` says.
+    MLflow's paths are fixed, so one dictionary lookup finds the endpoint, where the app's
+    router would try each of its routes' patterns in turn; the endpoint reads the body, then
+    identifies the caller, checks the role and runs the handler in one worker-thread call
+    (no FastAPI dependencies: each would be a hop of its own).
     """
-    needed = Role.EDITOR if write else Role.VIEWER
 
-    def run(body: dict[str, Any], request: Request) -> Any:
-        return handler(resolve(request, needed, reads_replica=not write), body, request)
+    def __init__(self) -> None:
+        self._paths: dict[str, dict[str, _Endpoint]] = {}
+        self._templates: dict[str, tuple[str, re.Pattern[str], dict[str, _Endpoint]]] = {}
 
-    async def endpoint(request: Request) -> Response:
-        body = await body_of(request)
-        result = await run_in_threadpool(run, body, request)
+    def add(self, path: str, methods: list[str], handler: Handler, *, write: bool) -> None:
+        """Answer ``methods`` on ``path`` (``{name}``: a path parameter) with ``handler(store, body, request)``."""
+        endpoint = _Endpoint(path, handler, Role.EDITOR if write else Role.VIEWER)
+        if "{" in path:
+            literal = path[:path.index("{")]
+            methods_of = self._templates.setdefault(path, (literal, compile_path(path)[0], {}))[2]
+        else:
+            methods_of = self._paths.setdefault(path, {})
+        for method in methods:
+            methods_of[method] = endpoint
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] != "http":
+            return Match.NONE, {}
+        path = _route_path(scope)
+        child: Scope = {}
+        methods = self._paths.get(path)
+        if methods is None:
+            methods = self._template_match(path, child)
+            if methods is None:
+                return Match.NONE, {}
+        endpoint = methods.get(scope["method"])
+        if endpoint is None:  # the path is known, the method is not: 405
+            return Match.PARTIAL, {**child, "route": None, "mlflow.allowed": ", ".join(sorted(methods))}
+        return Match.FULL, {**child, "route": endpoint}
+
+    def _template_match(self, path: str, child: Scope) -> dict[str, _Endpoint] | None:
+        for literal, pattern, methods in self._templates.values():
+            found = pattern.match(path) if path.startswith(literal) else None
+            if found:
+                child["path_params"] = found.groupdict()
+                return methods
+        return None
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        endpoint = scope.get("route")
+        if not isinstance(endpoint, _Endpoint):
+            raise HTTPException(status_code=405, headers={"Allow": scope["mlflow.allowed"]})
+        response = await endpoint.answer(Request(scope, receive, send))
+        await response(scope, receive, send)
+
+
+def _route_path(scope: Scope) -> str:
+    """The request's path below the app's mount point (``root_path``), as the app's routes see it."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root):] if root and path.startswith(root + "/") else path
+
+
+class _Endpoint:
+    """One MLflow endpoint; ``path`` labels its requests in ``/metrics``."""
+
+    def __init__(self, path: str, handler: Handler, needed: Role) -> None:
+        self.path = path
+        self.handler = handler
+        self.needed = needed
+
+    def _run(self, body: dict[str, Any], request: Request) -> Any:
+        store = resolve(request, self.needed, reads_replica=self.needed is Role.VIEWER)
+        return self.handler(store, body, request)
+
+    async def answer(self, request: Request) -> Response:
+        """The handler's answer, or any failure (a refused token included) in MLflow's shape."""
+        try:
+            body = await body_of(request)
+            result = await run_in_threadpool(self._run, body, request)
+        except TrailmarkError as exc:
+            code, status = code_of(exc)
+            return mlflow_error(code, exc.message, status)
+        except HTTPException as exc:
+            return mlflow_error("BAD_REQUEST" if exc.status_code < 500 else "INTERNAL_ERROR", str(exc.detail),
+                                exc.status_code)
+        except Exception:  # the boundary: logged with its traceback, answered as MLflow's INTERNAL_ERROR
+            _logger.exception("%s %s failed", request.method, request.url.path)
+            return mlflow_error("INTERNAL_ERROR", "internal server error: see the server log", 500)
         return result if isinstance(result, Response) else MlflowJSON(result if result is not None else {})
-
-    endpoint.__name__ = "mlflow_" + "".join(c if c.isalnum() else "_" for c in path.strip("/"))
-    router.add_api_route(path, endpoint, methods=methods, include_in_schema=False)
-
-
-def router_for(prefix: str) -> APIRouter:
-    """A router whose routes (mounted with :func:`add`) each identify the caller themselves."""
-    return APIRouter(prefix=prefix, route_class=MlflowRoute)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from trailmark.mlflow import _experiments, _lean, _logged, _runs, _screen, _search, _view
 from trailmark.mlflow._errors import invalid
 from trailmark.mlflow._json import tag_dict
 from trailmark.server._series_json import mlflow_history
-from trailmark.server.mlflow._route import add, principal_user
+from trailmark.server.mlflow._route import MlflowRoutes, principal_user
 from trailmark.store.sql import SqlStore
 
 Body = dict[str, Any]
@@ -182,7 +182,7 @@ def get_metric_history_bulk_interval(store: SqlStore, body: Body, _: Request) ->
     return {"metrics": found}
 
 
-def install(router: APIRouter) -> None:
+def install(routes: MlflowRoutes, prefix: str) -> None:
     for path, methods, handler, write in (
         ("/experiments/create", ["POST"], create_experiment, True),
         ("/experiments/get", ["GET"], get_experiment, False),
@@ -209,4 +209,4 @@ def install(router: APIRouter) -> None:
         ("/metrics/get-history", ["GET"], get_metric_history, False),
         ("/metrics/get-history-bulk-interval", ["GET"], get_metric_history_bulk_interval, False),
     ):
-        add(router, path, methods, handler, write=write)
+        routes.add(prefix + path, methods, handler, write=write)
