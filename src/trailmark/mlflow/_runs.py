@@ -19,7 +19,7 @@ from trailmark.mlflow._json import from_millis
 from trailmark.mlflow._tx import read, write
 from trailmark.mlflow._view import KILLED, RunView, load
 from trailmark.store._series import MetricSeries
-from trailmark.store.sql import _executions, _metric_columns, _metrics
+from trailmark.store.sql import _executions, _metric_columns, _metrics, _state
 from trailmark.store.sql._audit import Change
 from trailmark.store.sql._store import SqlStore
 from trailmark.store.sql._tables import context_members, executions, tags
@@ -67,32 +67,44 @@ def create(store: SqlStore, body: Mapping[str, Any], *, user: str | None) -> Run
     commit = tag_values.get("mlflow.source.git.commit")
     environment = {"git": {"commit": commit}} if commit else {}
     actor = user or tag_values.get("mlflow.user") or body.get("user_id") or store.actor
-    new = _insert(store, row.id, type, name, started, parent, environment, actor, tag_values)
-    with read(store) as conn:  # the answer from what was written: no metrics, params nor inputs yet
-        (execution,) = _executions.load_executions(conn, executions.c.id == new)
+    written = _insert(store, row.id, type, name, started, parent, environment, actor, tag_values)
+    execution = _executions.execution_of(written, store.project)  # no metrics, params nor inputs yet
     return RunView(execution, _experiments.experiment_id(row), tags=dict(sorted(tag_values.items())),
                    parent_uid=parent_uid if parent is not None else None)
 
 
 def _insert(store: SqlStore, context_id: int, type: str, name: str, started: datetime, parent: int | None,
-            environment: dict[str, Any], actor: str, tag_values: dict[str, str], uid: str | None = None) -> int:
+            environment: dict[str, Any], actor: str, tag_values: dict[str, str],
+            uid: str | None = None) -> dict[str, Any]:
+    """Insert the run's execution, its membership of the experiment and its tags; every column as written."""
     from trailmark.store import _validate
 
     _validate.type_name(type)
     _validate.node_name(name)
 
-    def work(conn: Connection) -> int:
-        new = int(_executions.insert_execution_row(
+    def work(conn: Connection) -> dict[str, Any]:
+        row = _executions.insert_execution_row(
             conn, project_id=store._project_id, type=type, name=name, params_={}, environment=environment,
             environment_id=None, actor=actor, now=started, parent_id=parent, uid=uid,
-        )["id"])
-        upsert(conn, context_members, {"context_id": context_id, "node_id": new}, keys=["context_id", "node_id"])
+        )
+        upsert(conn, context_members, {"context_id": context_id, "node_id": row["id"]},
+               keys=["context_id", "node_id"])
         if tag_values:
-            conn.execute(tags.insert(), [{"node_id": new, "key": k, "value": v} for k, v in tag_values.items()])
-        return new
+            conn.execute(tags.insert(), [{"node_id": row["id"], "key": k, "value": v} for k, v in tag_values.items()])
+        return row
+
+    def state(conn: Connection, row: dict[str, Any]) -> _state.State | None:
+        return _state.with_keyed(conn, _state.execution_created(conn, row, []), "tags", _tag_rows(tag_values))
 
     payload = {"type": type, "name": name, "context": context_id, "tags": tag_values, "created_by": actor}
-    return int(write(store, work, audit=lambda new: Change("execution.start", f"exec:{new}", payload)))
+    row = write(store, work, audit=lambda row: Change("execution.start", f"exec:{row['id']}", payload, node=row["id"],
+                                                      state=lambda conn, _: state(conn, row)))
+    return row
+
+
+def _tag_rows(values: Mapping[str, str]) -> list[list[Any]]:
+    """Tags as a node's audited state lists them: ``[key, value]``."""
+    return [[k, v] for k, v in values.items()]
 
 
 def update(store: SqlStore, body: Mapping[str, Any]) -> RunView:
@@ -106,21 +118,30 @@ def update(store: SqlStore, body: Mapping[str, Any]) -> RunView:
     new_name = body.get("run_name")
     changed: dict[str, Any] = {}
 
-    def work(conn: Connection) -> None:
+    def work(conn: Connection) -> dict[str, Any]:
+        """The columns written, as stored."""
         changed.clear()  # a write that is run again starts over
+        columns: dict[str, Any] = {}
         if new_name and new_name != execution.name:
             conn.execute(executions.update().where(executions.c.id == execution.id).values(name=new_name))
             upsert(conn, tags, {"node_id": execution.id, "key": "mlflow.runName", "value": new_name},
                    keys=["node_id", "key"], update=["value"])
-            changed["name"] = new_name
+            changed["name"] = columns["name"] = new_name
         if final is not None and execution.status == Status.RUNNING:
             error = KILLED if status == KILLED else None
             changed.update(status=final, ended_at=ended or store.clock.now(), error=error)
-            _executions.finish(conn, execution.id, status=final, ended_at=changed["ended_at"], resources={},
-                               error=changed["error"])
+            columns.update(_executions.finish_row(conn, execution.id, status=final, ended_at=changed["ended_at"],
+                                                  resources={}, error=changed["error"]))
+        return columns
+
+    def state(conn: Connection, prior: _state.State | None, columns: dict[str, Any]) -> _state.State | None:
+        after = _state.with_row(conn, prior, columns)
+        return _state.with_keyed(conn, after, "tags", [["mlflow.runName", new_name]]) if "name" in changed else after
 
     payload = {"status": status, "name": new_name}
-    write(store, work, audit=lambda _: Change("execution.end" if final else "execution.update", execution.ref, payload))
+    write(store, work, audit=lambda columns: Change(
+        "execution.end" if final else "execution.update", execution.ref, payload, node=execution.id,
+        state=lambda conn, prior: state(conn, prior, columns)))
     return RunView(dataclasses.replace(execution, **changed), _lean.experiment_id(store, execution.id))
 
 
@@ -144,18 +165,29 @@ def log_batch(store: SqlStore, body: Mapping[str, Any]) -> None:
         raise invalid(f"The run {execution.uid} has ended ({execution.status.value}): Trailmark keeps an ended "
                       "run's params and metrics as they were (tags may still change)")
 
-    def work(conn: Connection) -> None:
+    def work(conn: Connection) -> dict[str, Any]:
+        """The columns written, as stored."""
+        columns: dict[str, Any] = {}
         if new_params:
-            _executions.add_params(conn, execution.id, new_params)
+            columns["params"] = _executions.add_params(conn, execution.id, new_params)
         _metrics.insert_points(conn, execution.id, points)
-        for key, value in tag_values.items():
-            upsert(conn, tags, {"node_id": execution.id, "key": key, "value": value}, keys=["node_id", "key"],
-                   update=["value"])
-            if key == "mlflow.runName":
-                conn.execute(executions.update().where(executions.c.id == execution.id).values(name=value))
+        if tag_values:
+            upsert(conn, tags, [{"node_id": execution.id, "key": k, "value": v} for k, v in tag_values.items()],
+                   keys=["node_id", "key"], update=["value"])
+        if "mlflow.runName" in tag_values:
+            columns["name"] = tag_values["mlflow.runName"]
+            conn.execute(executions.update().where(executions.c.id == execution.id).values(name=columns["name"]))
+        return columns
+
+    def state(conn: Connection, prior: _state.State | None, columns: dict[str, Any]) -> _state.State | None:
+        after = _state.with_row(conn, prior, columns) if columns else prior
+        if new_params:
+            after = _state.with_keyed(conn, after, "params", _executions.state_params(new_params))
+        return _state.with_keyed(conn, after, "tags", _tag_rows(tag_values)) if tag_values else after
 
     payload = {"metrics": [[p.key, p.value, p.step] for p in points], "params": new_params, "tags": tag_values}
-    write(store, work, audit=lambda _: Change("mlflow.log_batch", execution.ref, payload))
+    write(store, work, audit=lambda columns: Change("mlflow.log_batch", execution.ref, payload, node=execution.id,
+                                                    state=lambda conn, prior: state(conn, prior, columns)))
 
 
 def _metric(item: Any) -> Metric:
