@@ -24,7 +24,7 @@ python -m bench --quick --anchors none --out /tmp/bench
 HOW = {
     "W1": """\
 A *run* is 10 params, 5 tags, one input DataFrame (1,000 x 10), 3 metrics x 100 steps and one
-output model. Trailmark: `store.run(...)`, `store.set_tag` x 5, `run.log_input(df)`,
+output model. Trailmark: `store.run(...)`, `run.set_tags` (5 tags), `run.log_input(df)`,
 `run.log_metric` x 300 (buffered), `run.log_model(fitted LinearRegression)`. MLflow:
 `start_run`, `log_params`, `set_tags`, `log_input(mlflow.data.from_pandas(df))`, `log_batch`
 of the 300 points and `create_external_model` (a model record without artifacts: neither

@@ -113,15 +113,18 @@ def test_a_run_over_http_costs_a_handful_of_requests(tmp_path):
             run.log_params({"b": 2, "c": 3})
             for key in "defghij":
                 run.log_param(key, key)
+                run.set_tag(f"tag.{key}", key)
             run.log_input("s3://bucket/train.csv", name="train")
             for step in range(50):
                 run.log_metric("loss", 1.0 / (step + 1), step=step)
             run.log_output("s3://bucket/preds.csv", name="preds")
-        stored = store.get(run.execution.ref)
+        made = list(counting.paths)
+        stored, tagged = store.get(run.execution.ref), store.tags(run.execution)
     assert stored.status == "COMPLETE" and set(stored.params) == {"a", "b", "c", *"defghij"}
-    assert len(store_metrics := [p for p in counting.paths if "/metrics" in p]) <= 1, store_metrics
-    # start, one batch per artifact logged, the end with the last points and params (and at most one flush)
-    assert len(counting.paths) <= 5, counting.paths
+    assert tagged == {f"tag.{key}": key for key in "defghij"}
+    assert len(store_metrics := [p for p in made if "/metrics" in p]) <= 1, store_metrics
+    # start, one batch per artifact logged, the end with the last points, params and tags (at most one flush)
+    assert len(made) <= 5, made
 
 
 def _free_port() -> int:

@@ -135,3 +135,23 @@ def test_runs_in_threads_are_independent(store):
     runs = store.search("", kind="executions")
     assert len(runs) == 4
     assert all(len(store.metrics(r)) == 50 for r in runs)
+
+
+def test_run_tags_are_written_with_the_runs_next_write(store):
+    with store.run("tagged", type="Train") as run:
+        run.set_tags({"owner": "ana", "stage": "dev"})
+        run.set_tag("stage", "prod")  # a later value for a key wins
+        assert store.tags(run.execution) == {}  # not yet written: with the next write, or the end
+        run.log_input(b"rows", name="tag-input")
+        assert store.tags(run.execution) == {"owner": "ana", "stage": "prod"}
+        run.set_tag("late", "1")
+    assert store.tags(run.execution) == {"owner": "ana", "stage": "prod", "late": "1"}
+
+
+def test_a_bad_run_tag_is_refused_at_the_call(store):
+    with store.run("tagged", type="Train") as run:
+        with pytest.raises(tm.ValidationError):
+            run.set_tag("", "empty key")
+        with pytest.raises(tm.ValidationError):
+            run.set_tags({"nul\x00key": "v"})
+    assert store.tags(run.execution) == {}

@@ -66,6 +66,7 @@ class Run:
         self.logged: list[Artifact] = []
         """Every artifact this run logged (inputs and outputs, autolog's included), in order."""
         self._pending_params: dict[str, Any] = {}
+        self._pending_tags: dict[str, str] = {}
         self._lock = threading.Lock()
 
     @property
@@ -136,8 +137,11 @@ class Run:
     def _write_pending(self, batch: Batch, points: Sequence[Metric] = ()) -> None:
         with self._lock:
             params, self._pending_params = self._pending_params, {}
+            tags, self._pending_tags = self._pending_tags, {}
         if params:
             batch.log_params(self.execution, params)
+        for key, value in tags.items():
+            batch.set_tag(self.execution, key, value)
         if points:
             batch.log_metric_points(self.execution, points)
 
@@ -166,6 +170,18 @@ class Run:
         self.execution  # noqa: B018  # refuses a run that has not started
         with self._lock:
             self._pending_params.update(checked)
+
+    def set_tag(self, key: str, value: str) -> None:
+        self.set_tags({key: value})
+
+    def set_tags(self, tags: Mapping[str, str]) -> None:
+        """Tag the run's execution (a later value for a key wins): checked at once, written with the run's next
+        write (at the latest when it ends), in its transaction."""
+        for key, value in tags.items():
+            _validate.tag(key, value)
+        self.execution  # noqa: B018  # refuses a run that has not started
+        with self._lock:
+            self._pending_tags.update((key, str(value)) for key, value in tags.items())
 
     def log_metric(self, key: str, value: float, step: int | None = None, *, timestamp: datetime | None = None) -> None:
         """Buffer one point; without ``step``, each key counts its own steps from 0."""
