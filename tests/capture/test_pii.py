@@ -8,8 +8,10 @@ import string
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from trailmark.capture import describe_dataset
+from trailmark.capture import _pii, describe_dataset
 from trailmark.capture._pii import KINDS, kind_of_name, kinds_of_values
 
 pd = pytest.importorskip("pandas")
@@ -149,3 +151,30 @@ def test_detection_reads_a_bounded_sample():
     started = time.perf_counter()
     assert detect_columns(table) == {"email": ["email"]}
     assert time.perf_counter() - started < 0.5, "detection must not read every row"
+
+
+def _every_value_checked(values):
+    """kinds_of_values without its shortcuts: each value through the detectors, the share at the end."""
+    counts, seen = {}, 0
+    for value in values:
+        text = value.strip() if isinstance(value, str) else ""
+        if not text or len(text) > _pii.MAX_LENGTH:
+            continue
+        seen += 1
+        kind = next((k for k, matches in _pii.DETECTORS if matches(text)), None)
+        if kind is not None:
+            counts[kind] = counts.get(kind, 0) + 1
+    if seen < _pii.MIN_MATCHES:
+        return []
+    needed = max(_pii.MIN_MATCHES, _pii.SHARE * seen)
+    return [k for k, _ in _pii.DETECTORS if counts.get(k, 0) >= needed]
+
+
+_MIXED = ["ana@example.com", "bo@example.org", "4111111111111111", "536-22-8714", "+44 20 7946 0958",
+          "10.0.0.1", "DE89370400440532013000", "Lyon", "x-17", "", "  ", None, 42, "a" * 80]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_MIXED), max_size=60))
+def test_checking_each_distinct_value_once_finds_what_checking_every_value_finds(values):
+    assert _pii.kinds_of_values(values) == _every_value_checked(values)

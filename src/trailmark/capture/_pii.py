@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -132,23 +133,32 @@ def kind_of_name(column: str) -> str | None:
 
 
 def kinds_of_values(values: Iterable[Any]) -> list[str]:
-    """The kinds that at least ``SHARE`` of the non-empty values match."""
-    counts: dict[str, int] = {}
-    seen = 0
+    """The kinds that at least ``SHARE`` of the non-empty values match.
+
+    Each distinct value is checked once, the most frequent first, and the checks stop as soon
+    as no kind can reach the share any more: a column of a few repeated names, or one that
+    matches nothing, costs a fraction of its sample.
+    """
+    texts: Counter[str] = Counter()
     for value in values:
-        if not isinstance(value, str):
-            continue
-        text = value.strip()
-        if not text or len(text) > MAX_LENGTH:
-            continue
-        seen += 1
-        for kind, matches in DETECTORS:
-            if matches(text):
-                counts[kind] = counts.get(kind, 0) + 1
-                break
+        if isinstance(value, str):
+            text = value.strip()
+            if text and len(text) <= MAX_LENGTH:
+                texts[text] += 1
+    seen = sum(texts.values())
     if seen < MIN_MATCHES:
         return []
     needed = max(MIN_MATCHES, SHARE * seen)
+    counts: dict[str, int] = {}
+    left = seen
+    for text, times in texts.most_common():
+        if max(counts.values(), default=0) + left < needed:
+            break
+        left -= times
+        for kind, matches in DETECTORS:
+            if matches(text):
+                counts[kind] = counts.get(kind, 0) + times
+                break
     return [kind for kind, _ in DETECTORS if counts.get(kind, 0) >= needed]
 
 

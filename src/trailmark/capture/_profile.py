@@ -52,6 +52,10 @@ def column_kind(dtype: pa.DataType) -> str:
     return "other"
 
 
+PARALLEL_ROWS = 20_000
+"""Batches of at least this many rows are profiled two columns at a time (numpy and Arrow release the GIL)."""
+
+
 class TableProfile:
     """Fold batches of one dataset into its profile.
 
@@ -73,8 +77,11 @@ class TableProfile:
         """Fold in one normalized batch of rows; columns are matched by name."""
         names = batch.schema.names  # unique: see _tables.normalize
         arrays = [_flat(batch.column(i)) for i in range(len(names))]
-        with ThreadPoolExecutor(max_workers=2) as pool:  # columns are independent: two at a time
-            codes = list(pool.map(self._column, names, arrays))
+        if batch.num_rows >= PARALLEL_ROWS:
+            with ThreadPoolExecutor(max_workers=2) as pool:  # columns are independent: two at a time
+                codes = list(pool.map(self._column, names, arrays))
+        else:  # starting the threads would cost more than they save
+            codes = [self._column(name, array) for name, array in zip(names, arrays, strict=True)]
         column_codes = [c for c in codes if c is not None]
         if column_codes and batch.num_rows:
             self._row_hashes.append(_rowhash.row_hashes(column_codes))
