@@ -229,10 +229,18 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} {value!r} is not JSON")
 
 
-def metric_value(key: Any, value: Any) -> float:
+def metric_key(key: Any) -> str:
     if not isinstance(key, str) or not key or len(key) > MAX_KEY:
         raise ValidationError(f"invalid metric key {key!r}: non-empty text of at most {MAX_KEY} characters")
-    text(key, "a metric key")
+    return text(key, "a metric key")
+
+
+def metric_value(key: Any, value: Any) -> float:
+    return metric_number(metric_key(key), value)
+
+
+def metric_number(key: str, value: Any) -> float:
+    """``value`` as a finite float (``key``, already checked, names it in the error)."""
     if isinstance(value, bool):
         raise ValidationError(f"metric {key!r} must be a number, got {value!r}")
     try:
@@ -287,7 +295,13 @@ def depth(value: Any) -> int | None:
 def metric_points(points: Sequence[Metric]) -> list[Metric]:
     """Metric points of one call, checked: at most :data:`MAX_METRIC_POINTS`, valid keys and steps, float values."""
     count(points, "metric points", MAX_METRIC_POINTS)
-    return [Metric(p.key, metric_value(p.key, p.value), step(p.step), p.timestamp) for p in points]
+    keys: set[str] = set()
+    checked = []
+    for p in points:
+        if not (isinstance(p.key, str) and p.key in keys):  # each distinct key checked once
+            keys.add(metric_key(p.key))
+        checked.append(Metric(p.key, metric_number(p.key, p.value), step(p.step), p.timestamp))
+    return checked
 
 
 def tag(key: Any, value: Any) -> None:
