@@ -8,33 +8,12 @@ from typing import Any
 import pytest
 
 import trailmark as tm
-from trailmark.audit._chain import canonical_json
-from trailmark.store.sql import _audit, _state
+from tests.store.sql.built_states import compare_built_states
 
 
 @pytest.fixture
 def compared(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
-    """Every state a write builds from its values, compared with the rows it describes."""
-    seen: dict[str, list[Any]] = {"built": [], "read": [], "wrong": []}
-    append = _audit.append
-
-    def comparing(conn: Any, **kw: Any) -> Any:
-        build = kw.get("state")
-        if build is not None:
-            def compare(c: Any, prior: Any) -> Any:
-                got = build(c, prior)
-                if got is None:
-                    seen["read"].append(kw["action"])
-                elif canonical_json(got) != canonical_json(_state.node_state(c, kw["node"])):
-                    seen["wrong"].append((kw["action"], got, _state.node_state(c, kw["node"])))
-                else:
-                    seen["built"].append(kw["action"])
-                return got
-            kw["state"] = compare
-        return append(conn, **kw)
-
-    monkeypatch.setattr(_audit, "append", comparing)
-    return seen
+    return compare_built_states(monkeypatch)
 
 
 def test_run_writes_build_their_state(compared: dict[str, list[Any]], store_uri: str, tmp_path: Any) -> None:

@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import event, text
 
 import trailmark as tm
-from trailmark.audit._chain import canonical_json
-from trailmark.store.sql import _audit, _state
+from tests.store.sql.built_states import compare_built_states
 
 
 def _digest(n: int) -> str:
@@ -20,25 +19,7 @@ def _digest(n: int) -> str:
 @pytest.fixture
 def checked(store_uri: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[tm.Store, dict[str, list[Any]]]]:
     """A store whose every built state is compared with the rows, noted as built, read or wrong."""
-    seen: dict[str, list[Any]] = {"built": [], "read": [], "wrong": []}
-    append = _audit.append
-
-    def comparing(conn: Any, **kw: Any) -> Any:
-        build = kw.get("state")
-        if build is not None:
-            def compare(c: Any, prior: Any) -> Any:
-                got = build(c, prior)
-                if got is None:
-                    seen["read"].append(kw["action"])
-                elif canonical_json(got) != canonical_json(_state.node_state(c, kw["node"])):
-                    seen["wrong"].append((kw["action"], got))
-                else:
-                    seen["built"].append(kw["action"])
-                return got
-            kw["state"] = compare
-        return append(conn, **kw)
-
-    monkeypatch.setattr(_audit, "append", comparing)
+    seen = compare_built_states(monkeypatch)
     with tm.connect(store_uri) as store:
         yield store, seen
 

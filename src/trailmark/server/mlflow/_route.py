@@ -46,6 +46,20 @@ def mlflow_error(code: str, message: str, status: int) -> JSONResponse:
     return MlflowJSON({"error_code": code, "message": message}, status_code=status)
 
 
+def error_answer(request: Request, exc: Exception) -> Response:
+    """A failure as MLflow's answer; an unexpected one is logged with its traceback and answered INTERNAL_ERROR."""
+    if isinstance(exc, TrailmarkError):
+        code, status = code_of(exc)
+        return mlflow_error(code, exc.message, status)
+    if isinstance(exc, RequestValidationError):
+        return mlflow_error("INVALID_PARAMETER_VALUE", f"Invalid request: {exc.errors()[:3]}", 400)
+    if isinstance(exc, HTTPException):
+        return mlflow_error("BAD_REQUEST" if exc.status_code < 500 else "INTERNAL_ERROR", str(exc.detail),
+                            exc.status_code)
+    _logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+    return mlflow_error("INTERNAL_ERROR", "internal server error: see the server log", 500)
+
+
 class MlflowRoute(APIRoute):
     """A route whose every error is answered in MLflow's shape."""
 
@@ -55,17 +69,8 @@ class MlflowRoute(APIRoute):
         async def answer(request: Request) -> Response:
             try:
                 return await handler(request)
-            except TrailmarkError as exc:
-                code, status = code_of(exc)
-                return mlflow_error(code, exc.message, status)
-            except RequestValidationError as exc:
-                return mlflow_error("INVALID_PARAMETER_VALUE", f"Invalid request: {exc.errors()[:3]}", 400)
-            except HTTPException as exc:
-                return mlflow_error("BAD_REQUEST" if exc.status_code < 500 else "INTERNAL_ERROR", str(exc.detail),
-                                    exc.status_code)
-            except Exception:  # the boundary: logged with its traceback, answered as MLflow's INTERNAL_ERROR
-                _logger.exception("%s %s failed", request.method, request.url.path)
-                return mlflow_error("INTERNAL_ERROR", "internal server error: see the server log", 500)
+            except Exception as exc:  # the boundary: every failure leaves in MLflow's shape
+                return error_answer(request, exc)
 
         return answer
 
@@ -180,13 +185,6 @@ class _Endpoint:
         try:
             body = await body_of(request)
             result = await run_in_threadpool(self._run, body, request)
-        except TrailmarkError as exc:
-            code, status = code_of(exc)
-            return mlflow_error(code, exc.message, status)
-        except HTTPException as exc:
-            return mlflow_error("BAD_REQUEST" if exc.status_code < 500 else "INTERNAL_ERROR", str(exc.detail),
-                                exc.status_code)
-        except Exception:  # the boundary: logged with its traceback, answered as MLflow's INTERNAL_ERROR
-            _logger.exception("%s %s failed", request.method, request.url.path)
-            return mlflow_error("INTERNAL_ERROR", "internal server error: see the server log", 500)
+        except Exception as exc:  # the boundary: every failure leaves in MLflow's shape
+            return error_answer(request, exc)
         return result if isinstance(result, Response) else MlflowJSON(result if result is not None else {})
