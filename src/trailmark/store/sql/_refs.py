@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Connection, bindparam, func, literal, select, union_all
 
 from trailmark.errors import AmbiguousReferenceError, NotFoundError
 from trailmark.refs import ArtifactRef, DigestRef, ExecutionRef, IdRef, Reference, UidRef, format_ref
@@ -13,21 +13,30 @@ from trailmark.store.sql._tables import alias_moves, artifacts, executions
 _MAX_CANDIDATES = 10
 
 
+# Built once, with bind parameters: resolving is on the path of nearly every call.
+_EXECUTION_BY_ID = select(executions.c.id).where(executions.c.id == bindparam("node"),
+                                                 executions.c.project_id == bindparam("project"))
+_EXECUTION_BY_UID = select(executions.c.id).where(executions.c.uid == bindparam("uid"),
+                                                  executions.c.project_id == bindparam("project"))
+_KIND_BY_ID = union_all(
+    select(literal("artifact")).where(artifacts.c.id == bindparam("node"),
+                                      artifacts.c.project_id == bindparam("project")),
+    select(literal("execution")).where(executions.c.id == bindparam("node"),
+                                       executions.c.project_id == bindparam("project")),
+)
+
+
 def resolve(conn: Connection, project_id: int, ref: Reference, *, at: datetime | None = None) -> tuple[str, int]:
     """``(kind, id)`` of the node ``ref`` names; ``at`` reads aliases and "latest" as they were then."""
     if isinstance(ref, IdRef):
         return kind_by_id(conn, project_id, ref.id), ref.id
     if isinstance(ref, ExecutionRef):
-        found = conn.execute(
-            select(executions.c.id).where(executions.c.id == ref.id, executions.c.project_id == project_id)
-        ).scalar()
+        found = conn.execute(_EXECUTION_BY_ID, {"node": ref.id, "project": project_id}).scalar()
         if found is None:
             raise NotFoundError(f"no execution exec:{ref.id}")
         return "execution", found
     if isinstance(ref, UidRef):
-        found = conn.execute(
-            select(executions.c.id).where(executions.c.uid == ref.uid, executions.c.project_id == project_id)
-        ).scalar()
+        found = conn.execute(_EXECUTION_BY_UID, {"uid": ref.uid, "project": project_id}).scalar()
         if found is None:
             raise NotFoundError(f"no run with uid {ref.uid}")
         return "execution", found
@@ -38,12 +47,7 @@ def resolve(conn: Connection, project_id: int, ref: Reference, *, at: datetime |
 
 def kind_by_id(conn: Connection, project_id: int, node_id: int) -> str:
     """"artifact" or "execution" for a node id of the project; ids of other projects are not found."""
-    kind = conn.execute(
-        union_all(
-            select(literal("artifact")).where(artifacts.c.id == node_id, artifacts.c.project_id == project_id),
-            select(literal("execution")).where(executions.c.id == node_id, executions.c.project_id == project_id),
-        )
-    ).scalar()
+    kind = conn.execute(_KIND_BY_ID, {"node": node_id, "project": project_id}).scalar()
     if kind is None:
         raise NotFoundError(f"no artifact or execution with id {node_id}")
     return kind
