@@ -51,7 +51,12 @@ def served(tmp_path) -> Iterator[tuple[str, list[str], SqlStore, dict[str, objec
             yield url, queries, store, nodes
 
 
-def test_the_light_route_sends_the_walk_as_rows(served):
+def _rows(columns: dict[str, list]) -> list[dict]:
+    """The light answer's columns as one dict per entry."""
+    return [dict(zip(columns, entry, strict=True)) for entry in zip(*columns.values(), strict=True)]
+
+
+def test_the_light_route_sends_the_walk_as_columns(served):
     import httpx
 
     url, _, store, nodes = served
@@ -59,20 +64,21 @@ def test_the_light_route_sends_the_walk_as_rows(served):
                                                                        "include_parents": "true"})
     assert answer.status_code == 200, answer.text
     body = answer.json()
-    assert body["fields"] == ["id", "kind", "type", "name", "version", "depth", "lifecycle", "status"]
-    rows = {row[0]: dict(zip(body["fields"], row, strict=True)) for row in body["nodes"]}
+    assert list(body["nodes"]) == ["id", "kind", "type", "name", "version", "depth", "lifecycle", "status"]
+    assert list(body["edges"]) == ["source", "target", "kind", "role"]
+    rows = {row["id"]: row for row in _rows(body["nodes"])}
     expected = store.lineage("dataset:raw@1", direction="downstream", include_parents=True)
     assert set(rows) == {n.id for n in expected.nodes} and nodes["child"].id in rows
     for node in expected.nodes:
         assert (rows[node.id]["name"], rows[node.id]["depth"]) == (node.name, expected.depths[node.id])
     assert rows[nodes["model"].id]["version"] == 1 and rows[nodes["failed"].id]["status"] == "FAILED"
     assert rows[nodes["raw"].id]["status"] is None and "properties" not in answer.text
-    edges = {tuple(e) for e in body["edges"]}
+    edges = {tuple(e.values()) for e in _rows(body["edges"])}
     assert (nodes["raw"].id, nodes["prep"].id, "INPUT", "source") in edges
     assert (nodes["prep"].id, nodes["child"].id, "PARENT", None) in edges
     assert len(edges) == len(expected.edges)
     typed = httpx.get(f"{url}/api/v1/lineage/dataset:raw@1", params={"light": "true", "types": "Model"}).json()
-    assert {row[0] for row in typed["nodes"]} == {nodes["raw"].id, nodes["model"].id} and typed["edges"] == []
+    assert set(typed["nodes"]["id"]) == {nodes["raw"].id, nodes["model"].id} and typed["edges"]["source"] == []
     missing = httpx.get(f"{url}/api/v1/lineage/dataset:nothing", params={"light": "true"})
     assert missing.status_code == 404 and "nothing" in missing.json()["error"]["message"]
 
@@ -116,7 +122,8 @@ def test_hidden_nodes_are_placeholders_in_the_light_rows(tmp_path, monkeypatch):
                 answer = client.get("/api/v1/lineage/dataset:raw@1", params={"light": "true"}, headers={
                     "X-Trailmark-Project": "vision", "Authorization": f"Bearer {tokens[user]}"})
                 assert answer.status_code == 200, answer.text
-                return answer.text, {row[0]: row[3] for row in answer.json()["nodes"]}
+                columns = answer.json()["nodes"]
+                return answer.text, dict(zip(columns["id"], columns["name"], strict=True))
 
             text, seen = names("vic")
             assert seen[secret.id] == "(restricted)" and "secret-name" not in text and seen[raw.id] == "raw"

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
 from trailmark.entities import Metric, to_dict
 from trailmark.store._series import MetricSeries
 
@@ -37,11 +35,10 @@ def test_a_series_reads_like_the_list_of_its_points(store):
     assert store.metrics(run, key="nothing") == [] and not store.metrics(run, key="nothing")
 
 
-def test_the_sql_store_keeps_the_columns(store):
-    if not isinstance(store.metrics(store.start_execution("Train", "empty")), MetricSeries):
-        pytest.skip("HttpStore builds its points from the JSON it receives")
+def test_every_store_keeps_the_columns(store):
     run, expected = _logged(store)
     series = store.metrics(run)
+    assert isinstance(series, MetricSeries), "HttpStore too: from the JSON's columns, no Metric built"
     assert series.values == [p.value for p in expected] and series.steps == [p.step for p in expected]
     assert series.iso_timestamps() == [p.timestamp.isoformat() for p in expected]
     assert series.millis() == [round(p.timestamp.timestamp() * 1000) for p in expected]
@@ -61,3 +58,12 @@ def test_the_rest_and_mlflow_bodies_are_what_json_would_write(store):
                                  "step": p.step} for p in loss[:3]]
     rest = json.loads(mlflow_history(store.metrics(run, key="loss"), first["next_page_token"], 3))
     assert [m["step"] for m in rest["metrics"]] == [3, 4] and "next_page_token" not in rest
+
+
+def test_latest_metrics_of_several_runs_in_the_order_asked(store):
+    run, _ = _logged(store)
+    other, empty = store.start_execution("Train", "other"), store.start_execution("Train", "empty")
+    store.log_metrics(other, {"loss": 9.0}, step=0)
+    assert store.latest_metrics_of([other, run, empty, other.ref]) == [
+        {"loss": 9.0}, {"acc": 0.5, "loss": 0.2}, {}, {"loss": 9.0}]
+    assert store.latest_metrics(run) == {"acc": 0.5, "loss": 0.2} and store.latest_metrics_of([]) == []

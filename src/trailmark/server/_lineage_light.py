@@ -1,39 +1,60 @@
 """The light lineage walk over REST: ``GET /api/v1/lineage/{ref}?light=true``.
 
-Compact JSON of what the walk reached, without loading a full node: each node a row of
-``fields`` (id, kind, type, name, version, depth, lifecycle, status), each edge a row of
-``edge_fields`` (source, target, kind, role). HttpStore builds a lazy ``Lineage`` from it and
-asks for the full nodes (one request) only when a caller touches them. Nodes hidden from the
-reader are named ``(restricted)`` here as in the full answer.
+Compact JSON of what the walk reached, without loading a full node, as columns: ``nodes`` an
+object of equal-length arrays (id, kind, type, name, version, depth, lifecycle, status), ``edges``
+one of source, target, kind, role. Columns, not an object or a row per node: the answer is
+written (orjson) and read back without a Python object per node besides the results. HttpStore
+builds a lazy ``Lineage`` from it and asks for the full nodes (one request) only when a caller
+touches them. Nodes hidden from the reader are named ``(restricted)`` here as in the full answer.
 """
 
 from __future__ import annotations
 
-import json
+from operator import attrgetter
 from typing import Literal
 
+import orjson
 from pydantic import BaseModel, ConfigDict
 
 from trailmark.lineage import Lineage
 from trailmark.lineage._graph import Reached
 
-FIELDS = list(Reached._fields)
-EDGE_FIELDS = ["source", "target", "kind", "role"]
+NODE_COLUMNS = Reached._fields
+EDGE_COLUMNS = ("source", "target", "kind", "role")
 
-NodeRow = tuple[int, Literal["artifact", "execution"], str, str, int | None, int, str, str | None]
-EdgeRow = tuple[int, int, Literal["INPUT", "OUTPUT", "PARENT"], str | None]
+
+class LightNodes(BaseModel):
+    """The reached nodes, a column per field (the i-th entries describe one node)."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: list[int]
+    kind: list[Literal["artifact", "execution"]]
+    type: list[str]
+    name: list[str]
+    version: list[int | None]
+    depth: list[int]
+    lifecycle: list[str]
+    status: list[str | None]
+
+
+class LightEdges(BaseModel):
+    """The edges crossed, a column per field."""
+
+    model_config = ConfigDict(extra="forbid")
+    source: list[int]
+    target: list[int]
+    kind: list[Literal["INPUT", "OUTPUT", "PARENT"]]
+    role: list[str | None]
 
 
 class LineageLightOut(BaseModel):
-    """The light walk: ``nodes`` as rows of ``fields``, ``edges`` as rows of ``edge_fields``."""
+    """The light walk: ``nodes`` and ``edges`` as columns."""
 
     model_config = ConfigDict(extra="forbid")
     root: int
     direction: Literal["upstream", "downstream", "both"]
-    fields: list[str]
-    nodes: list[NodeRow]
-    edge_fields: list[str]
-    edges: list[EdgeRow]
+    nodes: LightNodes
+    edges: LightEdges
 
 
 def rows(lineage: Lineage) -> list[Reached]:
@@ -46,11 +67,11 @@ def rows(lineage: Lineage) -> list[Reached]:
 
 def light_json(lineage: Lineage) -> bytes:
     """The compact JSON text of a walk."""
-    return json.dumps({
+    reached, edges = rows(lineage), lineage.edges
+    nodes = zip(*reached, strict=True) if reached else ([] for _ in NODE_COLUMNS)
+    return orjson.dumps({
         "root": lineage.root,
         "direction": lineage.direction,
-        "fields": FIELDS,
-        "nodes": rows(lineage),
-        "edge_fields": EDGE_FIELDS,
-        "edges": [(e.source, e.target, e.kind.value, e.role) for e in lineage.edges],
-    }, separators=(",", ":")).encode()
+        "nodes": dict(zip(NODE_COLUMNS, map(list, nodes), strict=True)),
+        "edges": {name: list(map(attrgetter(name), edges)) for name in EDGE_COLUMNS},  # orjson writes kind's value
+    })

@@ -1,10 +1,11 @@
 """A metric series held as columns: the points are built as ``Metric`` objects only when asked for.
 
-``store.metrics`` returns one. It is a read-only sequence of ``Metric`` (indexing, iteration,
-``len``, ``==`` with a list of points all work as on a list), so the API keeps its shape, but a
-series of 10,000 points read to be sent on (the REST and MLflow routes) never builds 10,000
-objects: those read the columns (``values``, ``steps``, ``iso_timestamps()``, ``millis()``).
-Timestamps stay in the database driver's form until asked for; a ``Stamps`` converts them.
+``store.metrics`` returns one (HttpStore's too, from the columns of the JSON it receives). It
+is a read-only sequence of ``Metric`` (indexing, iteration, ``len``, ``==`` with a list of
+points all work as on a list), so the API keeps its shape, but a series of 10,000 points read
+to be sent on (the REST and MLflow routes) never builds 10,000 objects: those read the columns
+(``values``, ``steps``, ``iso_timestamps()``, ``millis()``). Timestamps stay in the database
+driver's form (or the JSON's text) until asked for; a ``Stamps`` converts them.
 """
 
 from __future__ import annotations
@@ -37,6 +38,19 @@ class AwareStamps:
 
     def millis(self, raw: Sequence[Any]) -> list[int]:
         return [round(t.timestamp() * 1000) for t in self.datetimes(raw)]
+
+
+class IsoStamps:
+    """Timestamps as ISO 8601 text with their offset (as the REST API sends them, for HttpStore)."""
+
+    def datetimes(self, raw: Sequence[Any]) -> list[datetime]:
+        return AwareStamps().datetimes(list(map(datetime.fromisoformat, raw)))
+
+    def iso(self, raw: Sequence[Any]) -> list[str]:
+        return list(raw)
+
+    def millis(self, raw: Sequence[Any]) -> list[int]:
+        return AwareStamps().millis(self.datetimes(raw))
 
 
 class MetricSeries(Sequence[Metric]):

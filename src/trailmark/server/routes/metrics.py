@@ -1,7 +1,8 @@
-"""Metric points of an execution: written in batches, read as series."""
+"""Metric points of an execution: written in batches, read as series; the latest values of several runs."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from typing import Annotated
 
@@ -27,3 +28,13 @@ def metrics(ref: str, store: Reader, key: Annotated[str | None, Query(descriptio
             ) -> Response:
     """The metric series of an execution, ordered by key and step."""
     return Response(rest_series(store.metrics(ref, key=key)), media_type="application/json")
+
+
+@router.get("/metrics/latest", response_model=list[dict[str, float]])
+def latest_metrics_of(
+    store: Reader,
+    execution: Annotated[list[str], Query(description="An execution (repeatable); answered in this order.")],
+) -> Response:
+    """The value at the latest step of each metric of each execution given, in one query."""
+    # json writes NaN and infinities as the embedded store returns them (as the series route does)
+    return Response(json.dumps(store.latest_metrics_of(execution)), media_type="application/json")

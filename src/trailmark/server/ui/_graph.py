@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING, Any
 from trailmark.entities import Artifact, EdgeKind, Execution, Node, to_dict
 from trailmark.errors import ValidationError
 from trailmark.server._lineage_light import rows
+from trailmark.store._collector import paused
 
 if TYPE_CHECKING:
     from trailmark.lineage._graph import Reached
     from trailmark.store import Store
     from trailmark.store._protocol import NodeLike
+    from trailmark.store.sql import SqlStore
 
 MAX_DEPTH = 50
-ID_BATCH = 1000  # ids per classification search: "id IN (...)" of ids up to 17 digits stays under the filter limit
 
 
 def parse_depth(value: str, what: str) -> int | None:
@@ -26,7 +27,7 @@ def parse_depth(value: str, what: str) -> int | None:
     return int(value)
 
 
-def graph(store: Store, ref: str, *, up: int | None, down: int | None) -> dict[str, Any]:
+def graph(store: SqlStore, ref: str, *, up: int | None, down: int | None) -> dict[str, Any]:
     """Nodes and edges within ``up`` edges upstream and ``down`` edges downstream of ``ref``.
 
     Each node carries ``depth`` (negative upstream, positive downstream) and its
@@ -42,11 +43,14 @@ def graph(store: Store, ref: str, *, up: int | None, down: int | None) -> dict[s
         if limit == 0:
             continue
         walk = store.lineage(root, direction=direction, depth=limit, include_parents=True)
-        for row in rows(walk):
-            if row.id != root.id and row.id not in nodes:
-                nodes[row.id] = light_summary(row, depth=sign * row.depth)
-        for edge in walk.edges:
-            edges[(edge.source, edge.target, edge.kind.value)] = to_dict(edge)
+        with paused():  # a dict per node and per edge, all kept (store/_collector.py)
+            for row in rows(walk):
+                if row.id != root.id and row.id not in nodes:
+                    nodes[row.id] = light_summary(row, depth=sign * row.depth)
+            for edge in walk.edges:
+                kind = edge.kind.value
+                edges[(edge.source, edge.target, kind)] = {"source": edge.source, "target": edge.target,
+                                                           "kind": kind, "role": edge.role}
     labelled = classified(store, [root.id, *nodes])
     for node_id in labelled & set(nodes):
         nodes[node_id]["classifications"] = classifications(store, node_id)
@@ -65,15 +69,10 @@ def light_summary(row: Reached, *, depth: int) -> dict[str, Any]:
     return {**row._asdict(), "depth": depth, "ref": ref, "classifications": []}
 
 
-def classified(store: Store, ids: list[int]) -> set[int]:
-    """Which of ``ids`` carry a classification: a few searches, so that only those are looked up one by one."""
-    found: set[int] = set()
-    for start in range(0, len(ids), ID_BATCH):
-        listed = ", ".join(str(i) for i in ids[start : start + ID_BATCH])
-        for kind in ("artifacts", "executions"):
-            page = store.search(f"id IN ({listed}) and classification IS NOT NULL", kind=kind, limit=ID_BATCH)
-            found.update(node.id for node in page)
-    return found
+def classified(store: SqlStore, ids: list[int]) -> set[int]:
+    """Which of ``ids`` carry a classification the reader may see (one query over all of them, audited as
+    one read), so that only those are looked up one by one."""
+    return store._guard.labelled(ids, what="graph")
 
 
 def node_summary(store: Store, node: Node, *, depth: int | None = None, labelled: bool = True) -> dict[str, Any]:

@@ -54,6 +54,7 @@ from trailmark.store import _validate
 from trailmark.store._base import StoreBase, distinct_nodes
 from trailmark.store._lifecycle import ACTIVE, DEFAULT_REAP_AFTER, DELETED
 from trailmark.store._protocol import NodeLike
+from trailmark.store._series import IsoStamps, MetricSeries
 from trailmark.store.http._access import HttpAccess
 from trailmark.store.http._automated import HttpAutomation
 from trailmark.store.http._batch import HttpBatch
@@ -214,10 +215,23 @@ class HttpStore(StoreBase):
         params = {"at": at.isoformat()} if at is not None else None
         return node_from_dict(self._request("GET", f"/nodes/{_path_ref(ref)}", params=params))
 
-    def metrics(self, execution: NodeLike, *, key: str | None = None) -> list[Metric]:
+    def metrics(self, execution: NodeLike, *, key: str | None = None) -> MetricSeries:
+        """The points as a series (see ``SqlStore.metrics``): a ``Metric`` is built only when one is read."""
         params = {"key": key} if key is not None else None
-        return [from_dict(Metric, m) for m in self._request("GET", self._execution_path(execution, "metrics"),
-                                                            params=params)]
+        points = self._request("GET", self._execution_path(execution, "metrics"), params=params)
+        keys, values, steps, stamps = ([p[name] for p in points] for name in ("key", "value", "step", "timestamp"))
+        return MetricSeries(keys, values, steps, stamps, IsoStamps())
+
+    def latest_metrics(self, execution: NodeLike) -> dict[str, float]:
+        return self.latest_metrics_of([execution])[0]
+
+    def latest_metrics_of(self, executions: Sequence[NodeLike]) -> list[dict[str, float]]:
+        """``latest_metrics`` of several executions in one request (one query on the server), in the order given."""
+        if not executions:
+            return []
+        found: list[dict[str, float]] = self._request("GET", "/metrics/latest",
+                                                      params={"execution": [_ref(e) for e in executions]})
+        return found
 
     def lineage(
         self,
@@ -235,9 +249,11 @@ class HttpStore(StoreBase):
             params["types"] = list(types)
         if include_parents:
             params["include_parents"] = True
+        import orjson  # the light walk's columns: written with it by the server
+
         from trailmark.store.http._lineage_light import lazy_lineage  # the light walk, full nodes when touched
 
-        light = self._request("GET", f"/lineage/{_path_ref(ref)}", params={**params, "light": True})
+        light = self._request("GET", f"/lineage/{_path_ref(ref)}", params={**params, "light": True}, loads=orjson.loads)
         return lazy_lineage(light, lambda root: self._request("GET", f"/lineage/{_path_ref(root)}", params=params))
 
     def search(

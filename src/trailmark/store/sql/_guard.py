@@ -23,6 +23,7 @@ from trailmark.errors import PermissionDeniedError
 from trailmark.governance import Role
 from trailmark.store import _reads
 from trailmark.store.sql import _audit
+from trailmark.store.sql._id_list import among
 from trailmark.store.sql._scope import Scope
 from trailmark.store.sql._tables import audit_reads, classifications, restrictions
 
@@ -33,14 +34,13 @@ _C = classifications.c
 
 
 def labels_of(conn: Connection, ids: Sequence[int]) -> dict[int, set[str]]:
-    """The active labels of each node that has any."""
+    """The active labels of each node that has any (one statement, whatever the number of ids)."""
     found: dict[int, set[str]] = {}
-    for offset in range(0, len(ids), 500):
-        rows = conn.execute(
-            select(_C.node_id, _C.label).where(_C.node_id.in_(list(ids[offset:offset + 500])), _C.removed_at.is_(None))
-        )
-        for node_id, label in rows:
-            found.setdefault(node_id, set()).add(label)
+    if not ids:
+        return found
+    rows = conn.execute(select(_C.node_id, _C.label).where(among(conn, _C.node_id, ids), _C.removed_at.is_(None)))
+    for node_id, label in rows:
+        found.setdefault(node_id, set()).add(label)
     return found
 
 
@@ -101,16 +101,26 @@ class Guard:
         """The ids among ``ids`` this reader may not see, for reads that hold ids rather than nodes
         (MLflow, OpenLineage, automation); the labelled ones it may see are audited as one ``read``
         (``target``: its name when one node is read)."""
+        return self._split(ids, what=what, target=target, audit=audit)[1]
+
+    def labelled(self, ids: Sequence[int], *, what: str) -> set[int]:
+        """The ids among ``ids`` that carry a label this reader may see them with (the UI graph marks them),
+        audited as one ``read``; in two statements at most, whatever the number of ids."""
+        return self._split(ids, what=what, target=None, audit=True)[0]
+
+    def _split(self, ids: Sequence[int], *, what: str, target: str | None, audit: bool) -> tuple[set[int], set[int]]:
+        """The labelled ids this reader may see (audited if ``audit``) and those hidden from it."""
         if not ids:
-            return set()
+            return set(), set()
         with self.scope.read() as conn:
             labels = labels_of(conn, list(ids))
             rules = restricted(conn, self.scope.project_id) if labels and self.role is not None else {}
         hidden = {i for i in labels if self._needed(labels[i], rules) is not None}
-        read = sorted(set(labels) - hidden)
+        shown = set(labels) - hidden
+        read = sorted(shown)
         if read and audit:
             self._record(read, target if target and len(read) == 1 else f"{what}:{len(read)} nodes", what)
-        return hidden
+        return shown, hidden
 
     def _needed(self, labels: set[str], rules: dict[str, Role]) -> Role | None:
         """The role this reader lacks to see a node with ``labels`` (None: may see it)."""

@@ -1,0 +1,60 @@
+"""The UI graph's SQL: which nodes are classified is one query over the walk's ids, whatever their number."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.test_runs_queries import counted
+
+pytest.importorskip("fastapi")
+pytest.importorskip("httpx")
+
+
+def _chain(store, name: str, size: int):
+    """dataset -> step -> dataset ... of ``size`` steps; the last dataset carries a label of its own."""
+    first = previous = store.log_artifact("Dataset", f"{name}-0", digest="sha256:" + f"{size:064x}")
+    for i in range(1, size + 1):
+        step = store.start_execution("Step", f"{name}-step-{i}")
+        output = store.log_artifact("Dataset", f"{name}-{i}", digest="sha256:" + f"{size * 1000 + i:064x}")
+        store.link(step, inputs=[previous], outputs=[output])
+        previous = output
+    store.classify(previous, "PII", propagate=False)
+    return first, previous
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_the_graph_looks_up_classifications_in_the_same_statements_for_7_or_121_nodes(store_uri, size):
+    from fastapi.testclient import TestClient
+
+    from trailmark.server import create_app
+
+    app = create_app(store_uri)
+    with TestClient(app) as client:
+        store = app.state.store
+        small, large = _chain(store, "small", 3), _chain(store, "large", size)
+        client.get("/api/v1/ui/graph", params={"ref": small[0].ref})  # the first request looks up the project
+
+        def statements(first) -> list[str]:
+            with counted(store.engine) as seen:
+                answer = client.get("/api/v1/ui/graph", params={"ref": first.ref, "up": "0", "down": "all"})
+            assert answer.status_code == 200, answer.text
+            labelled = [n for n in answer.json()["nodes"] if n["classifications"]]
+            assert [n["ref"] for n in labelled] == [f"dataset:{first.name[:-2]}-{size if first == large[0] else 3}@1"]
+            return seen
+
+        few, many = statements(small[0]), statements(large[0])
+        assert len(many) == len(few), f"{len(few)} statements for 7 nodes, {len(many)} for {2 * size + 1}"
+        assert sum("classifications" in s for s in many) == sum("classifications" in s for s in few)
+
+
+def test_which_of_thousands_of_ids_are_classified_is_one_statement(store_uri):
+    from trailmark.server.ui._graph import classified
+    from trailmark.store.sql import SqlStore
+
+    with SqlStore(store_uri) as store:
+        _, labelled = _chain(store, "c", 2)
+        ids = [labelled.id, *range(10**6, 10**6 + 5000)]  # most of them no node at all
+        with counted(store.engine) as seen:
+            assert classified(store, ids) == {labelled.id}
+        reads = [s for s in seen if s.startswith("SELECT") and "audit_log" not in s and "pg_advisory" not in s]
+        assert len(reads) == 1 and "FROM classifications" in reads[0], reads  # the read is audited: a write
