@@ -126,3 +126,16 @@ def test_metric_points_go_up_in_batches(live_server):
         store.log_metric_points(execution, [tm.Metric("loss", float(i), i, now) for i in range(25_000)])
         assert sent == [f"/api/v1/executions/{execution.id}/metrics"] * 3
         assert len(store.metrics(execution, key="loss")) == 25_000
+
+
+@pytest.mark.parametrize(("url", "plain"), [
+    ("http://127.0.0.1:5000", True), ("http://localhost:5000", True), ("http://[::1]:5000", True),
+    ("http://127.1.2.3", True), ("https://trailmark.example.com", False), ("http://10.0.0.7:5000", False),
+])
+def test_a_server_on_loopback_is_asked_for_uncompressed_answers(url, plain):
+    transport = _transport.Transport(url, project="p", token=None, timeout=1.0)
+    try:
+        accepted = transport.client.headers.get("Accept-Encoding", "")
+        assert (accepted == "identity") is plain and (plain or "gzip" in accepted)
+    finally:
+        transport.close()
