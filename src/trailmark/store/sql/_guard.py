@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Literal, TypeVar
+from functools import cache
+from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Select, select
 
 from trailmark.entities import Artifact, Execution, Node
 from trailmark.errors import PermissionDeniedError
 from trailmark.governance import Role
 from trailmark.store import _reads
 from trailmark.store.sql import _audit
-from trailmark.store.sql._id_list import among
+from trailmark.store.sql._id_list import among, bound_ids
 from trailmark.store.sql._scope import Scope
 from trailmark.store.sql._tables import audit_reads, classifications, restrictions
 
@@ -38,10 +39,17 @@ def labels_of(conn: Connection, ids: Sequence[int]) -> dict[int, set[str]]:
     found: dict[int, set[str]] = {}
     if not ids:
         return found
-    rows = conn.execute(select(_C.node_id, _C.label).where(among(conn, _C.node_id, ids), _C.removed_at.is_(None)))
+    dialect = conn.dialect.name
+    rows = conn.execute(_labels_statement(dialect), {"ids": bound_ids(dialect, ids)})
     for node_id, label in rows:
         found.setdefault(node_id, set()).add(label)
     return found
+
+
+@cache
+def _labels_statement(dialect_name: str) -> Select[Any]:
+    """Built once per dialect: every read of nodes runs it."""
+    return select(_C.node_id, _C.label).where(among(dialect_name, _C.node_id, "ids"), _C.removed_at.is_(None))
 
 
 def restricted(conn: Connection, project_id: int) -> dict[str, Role]:
