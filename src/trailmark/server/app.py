@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -65,6 +66,8 @@ def create_app(uri: str | None = None, *, clock: Clock | None = None, artifacts:
         reap_after = reap_after_from_env()
         reaper = Reaper(app.state.store, older_than=reap_after).start() if reap_after else None
         app.state.replica = ReadReplica(read_uri, app.state.store.engine) if read_uri else None
+        gc.collect()
+        gc.freeze()  # what startup made lives as long as the worker: the collector need not scan it again
         try:
             yield
         finally:
