@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Select, bindparam, case, func, select, text
 
 from trailmark.entities import Artifact
 from trailmark.governance._sensitive import mask
+from trailmark.store.sql import _txn
 from trailmark.store.sql._executions import utc
 from trailmark.store.sql._features_index import index_features
 from trailmark.store.sql._tables import artifacts, nodes, projects
@@ -84,6 +85,7 @@ def insert_artifact(
     if existing is not None:
         return load_artifact(conn, existing), False
     node_id = conn.execute(_INSERT_NODE, {"kind": "artifact"}).scalar_one()
+    _txn.created(conn, node_id)
     row = {"id": node_id, "project_id": project_id, "type": type, "name": name, "version": (latest or 0) + 1,
            "digest": digest, "uri": uri, "properties": properties, "created_at": utc(now), "created_by": actor}
     conn.execute(_INSERT, row)

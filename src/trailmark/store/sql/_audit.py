@@ -1,10 +1,12 @@
 """The audit log in SQL: append under the chain lock, read in order, filter.
 
-Appending reads the chain head and inserts the next entry in the caller's transaction,
-so the entry commits (or rolls back) with the write it records. Writers are serialised
-at that point: SQLite transactions of writers already hold the write lock (``BEGIN
-IMMEDIATE``); on PostgreSQL a transaction-level advisory lock is taken first, held to
-commit. Appending is the last statement of a write, so the lock is held briefly and
+Appending chains the next entry onto the head in the caller's transaction, so the entry
+commits (or rolls back) with the write it records. Writers are serialised at that point:
+SQLite transactions of writers already hold the write lock (``BEGIN IMMEDIATE``); on
+PostgreSQL a transaction-level advisory lock is taken first, held to commit. The head is
+read once per write transaction (the lock held, later heads are its own entries, see
+``_txn``), and an audited write's entry is inserted with the transaction's others just
+before commit. Appending is the last step of a write, so the lock is held briefly and
 never while waiting on another row lock.
 """
 
@@ -17,7 +19,8 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, select, text
 
 from trailmark.audit import GENESIS, AuditEntry, change_digest, entry_hash
-from trailmark.store.sql import _keys, _known_state, _state
+from trailmark.store.sql import _keys, _known_state, _state, _txn
+from trailmark.store.sql._known_state import Head
 from trailmark.store.sql._state import StateAfter
 from trailmark.store.sql._tables import audit_log
 
@@ -57,20 +60,23 @@ def append(
     project_id: int | None = None,
     node: int | None = None,
     state: StateAfter | None = None,
+    defer: bool = False,
 ) -> AuditEntry:
     """Add the next entry of the chain for a write whose payload is ``payload``.
+
+    In a write transaction (see ``_txn``) the head is read once, and with ``defer`` the entry
+    is inserted with the transaction's other entries just before commit (nothing may read or
+    reference it before); else now, after any entries deferred before it.
 
     With ``project_id``, a target naming a node of that project (``node``: its id, if known)
     also records the node's state after the write: ``state(conn, prior)`` builds it from the
     values written and the state recorded before (see ``_known_state``), else the rows are read.
     """
     tag, key = _keys.current(conn, now)
-    if conn.dialect.name == "postgresql":
-        conn.execute(_LOCK, {"key": _CHAIN_LOCK})
-    head = conn.execute(_HEAD).first()
-    seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS)
+    tx = _txn.of(conn)
+    before = _head(conn, tx)
+    seq, prev_hash = (before[0] + 1, before[1]) if before else (1, GENESIS)
     known = _known_state.of(conn.engine)
-    before = (head.seq, head.hash) if head else None
     stateless = action in _state.STATELESS_ACTIONS
     found: _state.State | None = None
     if project_id is not None and not stateless:
@@ -89,9 +95,33 @@ def append(
         change=change, state=recorded,
     )
     entry = AuditEntry(seq, now, project, actor, action, target, change, prev_hash, digest, recorded)
-    conn.execute(_INSERT, {c: getattr(entry, c) for c in _COLUMNS})
+    row = {c: getattr(entry, c) for c in _COLUMNS}
+    if tx is None:
+        conn.execute(_INSERT, row)
+    else:
+        tx.head = (seq, digest)
+        tx.defer(_INSERT, row)
+        if not defer:
+            tx.flush(conn)
     known.appended(before, (seq, digest), node, found, isolated=stateless or state is not None)
     return entry
+
+
+def _head(conn: Connection, tx: _txn.Tx | None) -> Head:
+    """``(seq, hash)`` of the chain's newest entry (None: empty), under the chain lock from here to commit.
+
+    Read once per write transaction: it holds the lock to its end, so later heads are its own entries.
+    """
+    if tx is not None and tx.head_known:
+        known: Head = tx.head
+        return known
+    if conn.dialect.name == "postgresql":
+        conn.execute(_LOCK, {"key": _CHAIN_LOCK})
+    row = conn.execute(_HEAD).first()
+    head = (row.seq, row.hash) if row else None
+    if tx is not None:
+        tx.head = head
+    return head
 
 
 def _to_entry(row: Any) -> AuditEntry:
@@ -100,6 +130,7 @@ def _to_entry(row: Any) -> AuditEntry:
 
 def stream(conn: Connection, batch: int = 2000) -> Iterator[AuditEntry]:
     """Every entry in ``seq`` order, fetched in keyset pages (the log may be long)."""
+    _txn.flush(conn)
     after = 0
     while True:
         page = select(audit_log).where(audit_log.c.seq > after).order_by(audit_log.c.seq).limit(batch)
@@ -114,6 +145,7 @@ def entries(
     conn: Connection, *, target: str | None, actor: str | None, since: datetime | None, project: str | None, limit: int
 ) -> list[AuditEntry]:
     """The newest ``limit`` entries matching the filters, oldest first."""
+    _txn.flush(conn)
     query = select(audit_log).order_by(audit_log.c.seq.desc()).limit(limit)
     if project is not None:
         query = query.where(audit_log.c.project == project)

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, bindparam, literal, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from trailmark.governance import Classification
+from trailmark.store.sql import _txn
 from trailmark.store.sql._lineage import load_nodes, reachable_ids
 from trailmark.store.sql._tables import Id, classifications, events
 
@@ -74,6 +75,9 @@ def follow_links(conn: Connection, edges: Iterable[tuple[int, int]], *, actor: s
         targets.add(target)
     if not sources:
         return 0
+    tx = _txn.of(conn)
+    if tx is not None and not tx.classified and sources <= tx.created:
+        return 0  # nodes made in this transaction, in which nothing was labelled, carry no label
     if conn.execute(_LABELLED, {"ids": sorted(sources)}).first() is None:  # the common case: one cheap query
         return 0
     spread = (
@@ -146,6 +150,10 @@ def _spread(
 
 
 def _insert_statement(conn: Connection) -> postgresql.Insert | sqlite.Insert:
+    """The INSERT every new classification goes through (so the transaction knows it labelled something)."""
+    tx = _txn.of(conn)
+    if tx is not None:
+        tx.classified = True
     if conn.dialect.name == "postgresql":
         return postgresql.insert(classifications)
     return sqlite.insert(classifications)

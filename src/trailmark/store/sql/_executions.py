@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Select, bindparam, select
 from trailmark.entities import Execution, Status
 from trailmark.errors import ConflictError
 from trailmark.governance._sensitive import is_sealed, mask
+from trailmark.store.sql import _txn
 from trailmark.store.sql._tables import environments, executions, nodes, params, projects
 from trailmark.store.sql._upsert import upsert
 
@@ -85,6 +86,7 @@ def insert_execution_row(
     """Insert a RUNNING execution (its heartbeat starts now; ``uid`` defaults to a random one), returning every
     column's value as written (defaults included)."""
     node_id: int = conn.execute(_INSERT_NODE, {"kind": "execution"}).scalar_one()
+    _txn.created(conn, node_id)
     now = utc(now)  # as it reads back
     row: dict[str, Any] = {
         "id": node_id, "project_id": project_id, "type": type, "name": name, "status": Status.RUNNING.value,

@@ -23,6 +23,7 @@ from functools import lru_cache
 from sqlalchemy import Connection, Engine, select
 
 from trailmark.governance import Keyring
+from trailmark.store.sql import _txn
 from trailmark.store.sql._tables import audit_keys
 from trailmark.store.sql._upsert import upsert
 
@@ -56,7 +57,20 @@ def _env() -> tuple[str, str, str]:
 
 
 def current(conn: Connection, now: datetime) -> tuple[str, bytes]:
-    """``(tag, key)`` that new digests are made with (in a write: may create the store's own key)."""
+    """``(tag, key)`` that new digests are made with (in a write: may create the store's own key).
+
+    Once per write transaction: the environment is read at its first entry, not at each.
+    """
+    tx = _txn.of(conn)
+    if tx is None:
+        return _current(conn, now)
+    return tx.once(_CURRENT, lambda: _current(conn, now))
+
+
+_CURRENT = ("audit key",)
+
+
+def _current(conn: Connection, now: datetime) -> tuple[str, bytes]:
     found = _from_secrets(_env())
     if found is not None:
         return found[0]

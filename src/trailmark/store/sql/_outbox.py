@@ -13,28 +13,22 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, bindparam, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from trailmark._clock import Clock
 from trailmark.automation._events import Occurrence
 from trailmark.automation._sending import Outcome, Outgoing
-from trailmark.store.sql import _session
+from trailmark.store.sql import _session, _webhooks
 from trailmark.store.sql._tables import webhook_attempts, webhook_deliveries, webhooks
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
-
-
-# Built once: looked up on every write that causes an event.
-_HOOKS = select(webhooks.c.id, webhooks.c.events).where(
-    webhooks.c.project_id == bindparam("project_id"), webhooks.c.removed_at.is_(None)
-)
 
 
 def queue(conn: Connection, *, project_id: int, project: str, found: Sequence[Occurrence], now: datetime) -> int:
     """Queue one delivery per event and subscribed hook of the project; the number queued."""
     if not found:
         return 0
-    hooks = conn.execute(_HOOKS, {"project_id": project_id}).all()
+    hooks = _webhooks.subscriptions(conn, project_id)
     rows = []
     for occurrence in found:
         for hook in hooks:

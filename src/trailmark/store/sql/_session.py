@@ -22,6 +22,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError
 
 from trailmark.errors import ConflictError, TrailmarkError, ValidationError
+from trailmark.store.sql import _txn
 
 _logger = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ def read(engine: Engine) -> Iterator[Connection]:
     joined = _joined(engine)
     if joined is not None:
         with _translated():
+            _txn.flush(joined.conn)  # the batch's own audit entries, for a read of the log
             yield joined.conn
         return
     with _translated(), engine.connect() as conn, conn.begin():
@@ -123,7 +125,7 @@ def transaction(engine: Engine) -> Iterator[Connection]:
         return
     with _translated(), engine.connect() as conn:
         conn = conn.execution_options(**{_WRITE_OPTION: True})
-        with conn.begin():
+        with conn.begin(), _memory(conn) as tx:
             batch = _Batch(engine, conn)
             token = _BATCH.set(batch)
             try:
@@ -134,6 +136,7 @@ def transaction(engine: Engine) -> Iterator[Connection]:
                 raise TrailmarkError(
                     f"a write of the batch failed ({batch.failed}), so none of the batch was stored"
                 ) from batch.failed
+            tx.flush(conn)
 
 
 def write(engine: Engine, work: Callable[[Connection], T]) -> T:
@@ -155,13 +158,25 @@ def write(engine: Engine, work: Callable[[Connection], T]) -> T:
         try:
             with _translated(retryable=True), engine.connect() as conn:
                 conn = conn.execution_options(**{_WRITE_OPTION: True})
-                with conn.begin():
-                    return work(conn)
+                with conn.begin(), _memory(conn) as tx:
+                    result = work(conn)
+                    tx.flush(conn)
+                    return result
         except _Retry as retry:
             _logger.debug("write retried (attempt %d): %s", attempt + 1, retry.__cause__)
             time.sleep(random.uniform(0, 0.01 * 2**attempt))  # jittered backoff
             last = retry.__cause__
     raise ConflictError(f"write kept clashing with concurrent writers: {last}") from last
+
+
+@contextmanager
+def _memory(conn: Connection) -> Iterator[_txn.Tx]:
+    """What the write transaction on ``conn`` keeps in memory (see _txn), for as long as it runs."""
+    tx = _txn.begin(conn)
+    try:
+        yield tx
+    finally:
+        _txn.end(conn)
 
 
 class _Retry(Exception):

@@ -10,7 +10,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, select
 from sqlalchemy.engine import make_url
 
 from trailmark._clock import SYSTEM_CLOCK, Clock
@@ -62,6 +62,7 @@ from trailmark.store.sql import (
     _artifacts,
     _audit,
     _classify,
+    _contexts,
     _executions,
     _light_screen,
     _lineage,
@@ -84,7 +85,7 @@ from trailmark.store.sql._protected import Protection
 from trailmark.store.sql._reusing import Reuse
 from trailmark.store.sql._scope import Scope
 from trailmark.store.sql._tables import artifacts as artifact_rows  # `artifacts` is an argument of __init__
-from trailmark.store.sql._tables import context_members, contexts, environments, events, executions, projects, tags
+from trailmark.store.sql._tables import contexts, environments, events, executions, projects, tags
 from trailmark.store.sql._upsert import upsert
 
 
@@ -154,7 +155,7 @@ class SqlStore(StoreBase):
                               payload=change.payload, now=self.clock.now(),
                               # no project id yet while __init__ creates the project
                               project_id=getattr(self, "_project_id", None) if project == self.project else None,
-                              node=change.node, state=change.state)
+                              node=change.node, state=change.state, defer=True)
             return result
 
         result = _session.write(self.engine, audited)
@@ -559,7 +560,7 @@ class SqlStore(StoreBase):
                 environment_id=environment_id, actor=self.actor, now=self.clock.now(), parent_id=parent_id,
             )
             if context is not None:
-                _add_to_context(conn, self._project_id, context_type, context, row["id"], self.clock.now())
+                _contexts.add_member(conn, self._project_id, context_type, context, row["id"], self.clock.now())
             return _executions.execution_of(row, self.project), row
 
         payload = {"type": type, "name": name, "params": values, "context": context, "environment": env}
@@ -623,7 +624,7 @@ class SqlStore(StoreBase):
             edges = list(rows.values())
             if edges:
                 upsert(conn, events, edges, keys=["source_id", "target_id"])
-                _attribute_outputs(conn, exec_id, [r["target_id"] for r in edges if r["kind"] == "OUTPUT"])
+                _contexts.attribute_outputs(conn, exec_id, [r["target_id"] for r in edges if r["kind"] == "OUTPUT"])
                 _classify.follow_links(conn, list(rows), actor=self.actor, now=self.clock.now())
             return exec_id, edges
 
@@ -897,35 +898,6 @@ def _ensure_project(conn: Connection, name: str, now: datetime) -> tuple[int, bo
         return found, False
     upsert(conn, projects, {"name": name, "created_at": now}, keys=["name"])
     return conn.execute(select(projects.c.id).where(projects.c.name == name)).scalar_one(), True
-
-
-_CONTEXT_ID = select(contexts.c.id).where(
-    contexts.c.project_id == bindparam("pid"), contexts.c.type == bindparam("type_"),
-    contexts.c.name == bindparam("name_"),
-)
-
-
-def _add_to_context(conn: Connection, project_id: int, type: str, name: str, member: int, now: datetime) -> None:
-    key = {"pid": project_id, "type_": type, "name_": name}
-    context_id = conn.execute(_CONTEXT_ID, key).scalar()
-    if context_id is None:
-        upsert(conn, contexts, {"project_id": project_id, "type": type, "name": name, "created_at": now},
-               keys=["project_id", "type", "name"])
-        context_id = conn.execute(_CONTEXT_ID, key).scalar_one()
-    upsert(conn, context_members, {"context_id": context_id, "node_id": member}, keys=["context_id", "node_id"])
-
-
-_CONTEXTS_OF = select(context_members.c.context_id).where(context_members.c.node_id == bindparam("node"))
-
-
-def _attribute_outputs(conn: Connection, execution_id: int, outputs: list[int]) -> None:
-    """Outputs join the contexts of the execution that wrote them."""
-    if not outputs:
-        return
-    context_ids = conn.execute(_CONTEXTS_OF, {"node": execution_id}).scalars().all()
-    rows = [{"context_id": c, "node_id": o} for c in context_ids for o in outputs]
-    if rows:
-        upsert(conn, context_members, rows, keys=["context_id", "node_id"])
 
 
 def _make_sqlite_parent(uri: str) -> None:

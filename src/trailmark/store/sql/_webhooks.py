@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from trailmark.automation._entities import Delivery, DeliveryAttempt, Webhook
 from trailmark.errors import NotFoundError
+from trailmark.store.sql import _txn
 from trailmark.store.sql._tables import webhook_attempts, webhook_deliveries, webhooks
 
 
@@ -17,12 +19,34 @@ def _to_webhook(row: Any, project: str) -> Webhook:
                    created_at=row.created_at, created_by=row.created_by)
 
 
+# Built once: looked up on every write that causes an event.
+_HOOKS = select(webhooks.c.id, webhooks.c.events).where(
+    webhooks.c.project_id == bindparam("project_id"), webhooks.c.removed_at.is_(None)
+)
+
+
+def subscriptions(conn: Connection, project_id: int) -> Sequence[Any]:
+    """``(id, events)`` of the project's live hooks, read once per write transaction (see _txn): only
+    :func:`add` and :func:`remove` change them, and they forget what was read."""
+    tx = _txn.of(conn)
+    if tx is None:
+        return conn.execute(_HOOKS, {"project_id": project_id}).all()
+    return tx.once(("webhooks", project_id), lambda: conn.execute(_HOOKS, {"project_id": project_id}).all())
+
+
+def _changed(conn: Connection, project_id: int) -> None:
+    tx = _txn.of(conn)
+    if tx is not None:
+        tx.forget(("webhooks", project_id))
+
+
 def add(conn: Connection, *, project_id: int, project: str, url: str, events: list[str], secret: str | None,
         actor: str, now: datetime) -> Webhook:
     hook_id = conn.execute(
         webhooks.insert().values(project_id=project_id, url=url, events=events, secret=secret, created_at=now,
                                  created_by=actor).returning(webhooks.c.id)
     ).scalar_one()
+    _changed(conn, project_id)
     return get(conn, project_id=project_id, project=project, hook_id=hook_id)
 
 
@@ -48,6 +72,7 @@ def listed(conn: Connection, *, project_id: int, project: str) -> list[Webhook]:
 def remove(conn: Connection, *, project_id: int, project: str, hook_id: int, now: datetime) -> Webhook:
     hook = get(conn, project_id=project_id, project=project, hook_id=hook_id)
     conn.execute(webhooks.update().where(webhooks.c.id == hook_id).values(removed_at=now))
+    _changed(conn, project_id)
     return hook
 
 
