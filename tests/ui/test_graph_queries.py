@@ -58,3 +58,32 @@ def test_which_of_thousands_of_ids_are_classified_is_one_statement(store_uri):
             assert classified(store, ids) == {labelled.id}
         reads = [s for s in seen if s.startswith("SELECT") and "audit_log" not in s and "pg_advisory" not in s]
         assert len(reads) == 1 and "FROM classifications" in reads[0], reads  # the read is audited: a write
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_labels_spread_down_the_whole_graph_are_read_in_the_same_statements(store_uri, size):
+    from fastapi.testclient import TestClient
+
+    from trailmark.server import create_app
+
+    app = create_app(store_uri)
+    with TestClient(app) as client:
+        store = app.state.store
+        small, large = _chain(store, "small", 3), _chain(store, "large", size)
+        for first, _ in (small, large):
+            store.classify(first, "SENSITIVE")  # spreads to every node below it
+        client.get("/api/v1/ui/graph", params={"ref": small[0].ref})
+
+        def statements(first, nodes: int) -> list[str]:
+            with counted(store.engine) as seen:
+                answer = client.get("/api/v1/ui/graph", params={"ref": first.ref, "up": "0", "down": "all"})
+            assert answer.status_code == 200, answer.text
+            found = answer.json()["nodes"]
+            assert len(found) == nodes
+            assert all("SENSITIVE" in {c["label"] for c in n["classifications"]} for n in found)
+            spread = [c for n in found for c in n["classifications"] if c["label"] == "SENSITIVE"]
+            assert {c["origin"] for c in spread} == {first.ref}
+            return seen
+
+        few, many = statements(small[0], 7), statements(large[0], 2 * size + 1)
+        assert len(many) == len(few), f"{len(few)} statements for 7 nodes, {len(many)} for {2 * size + 1}"

@@ -8,6 +8,7 @@ from trailmark.entities import Artifact, EdgeKind, Execution, Node, to_dict
 from trailmark.errors import ValidationError
 from trailmark.server._lineage_light import rows
 from trailmark.store._collector import paused
+from trailmark.store.sql import _classify
 
 if TYPE_CHECKING:
     from trailmark.lineage._graph import Reached
@@ -52,8 +53,9 @@ def graph(store: SqlStore, ref: str, *, up: int | None, down: int | None) -> dic
                 edges[(edge.source, edge.target, kind)] = {"source": edge.source, "target": edge.target,
                                                            "kind": kind, "role": edge.role}
     labelled = classified(store, [root.id, *nodes])
-    for node_id in labelled & set(nodes):
-        nodes[node_id]["classifications"] = classifications(store, node_id)
+    with store._read() as conn:  # the walk's nodes, all of the store's project
+        for node_id, labels in _classify.active_of(conn, sorted(labelled & set(nodes))).items():
+            nodes[node_id]["classifications"] = [to_dict(label) for label in labels]
     return {
         "root": root.id,
         "up": up,
@@ -71,7 +73,7 @@ def light_summary(row: Reached, *, depth: int) -> dict[str, Any]:
 
 def classified(store: SqlStore, ids: list[int]) -> set[int]:
     """Which of ``ids`` carry a classification the reader may see (one query over all of them, audited as
-    one read), so that only those are looked up one by one."""
+    one read), so that only those have their labels read."""
     return store._guard.labelled(ids, what="graph")
 
 

@@ -7,7 +7,7 @@ nodes linked later below a classified node (:func:`follow_links`, called by ``li
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from trailmark.governance import Classification
 from trailmark.store.sql import _txn
+from trailmark.store.sql._id_list import among, bound_ids
 from trailmark.store.sql._lineage import load_nodes, reachable_ids
 from trailmark.store.sql._tables import Id, classifications, events
 
@@ -119,19 +120,30 @@ def declassify(conn: Connection, node_id: int, label: str, *, actor: str, now: d
 
 def active(conn: Connection, node_id: int) -> list[Classification]:
     """The labels a node carries now, each with the ref of the node it came from."""
+    return active_of(conn, [node_id]).get(node_id, [])
+
+
+def active_of(conn: Connection, node_ids: Sequence[int]) -> dict[int, list[Classification]]:
+    """The labels each of ``node_ids`` carries now (nodes with none left out): two statements however many
+    nodes, and the load of the labels' origins."""
+    dialect = conn.dialect.name
     rows = conn.execute(
-        select(_C.label, _C.origin_id, _C.propagate, _C.created_at, _C.created_by)
-        .where(_C.node_id == node_id, _C.removed_at.is_(None))
-        .order_by(_C.label, _C.id)
+        select(_C.node_id, _C.label, _C.origin_id, _C.propagate, _C.created_at, _C.created_by)
+        .where(among(dialect, _C.node_id, "ids"), _C.removed_at.is_(None))
+        .order_by(_C.node_id, _C.label, _C.id),
+        {"ids": bound_ids(dialect, node_ids)},
     ).all()
     origins = load_nodes(conn, sorted({r.origin_id for r in rows}))
     sources = {(r.node_id, r.label): r.source for r in conn.execute(  # a copied label keeps its origin's source
-        select(_C.node_id, _C.label, _C.source).where(_C.node_id.in_(list(origins)), _C.origin_id == _C.node_id))}
-    return [
-        Classification(label=r.label, origin=origins[r.origin_id].ref, propagate=r.propagate, created_at=r.created_at,
-                       created_by=r.created_by, source=sources.get((r.origin_id, r.label), "manual"))
-        for r in rows
-    ]
+        select(_C.node_id, _C.label, _C.source)
+        .where(among(dialect, _C.node_id, "origins"), _C.origin_id == _C.node_id),
+        {"origins": bound_ids(dialect, list(origins))})}
+    found: dict[int, list[Classification]] = {}
+    for r in rows:
+        found.setdefault(r.node_id, []).append(Classification(
+            label=r.label, origin=origins[r.origin_id].ref, propagate=r.propagate, created_at=r.created_at,
+            created_by=r.created_by, source=sources.get((r.origin_id, r.label), "manual")))
+    return found
 
 
 def _spread(
