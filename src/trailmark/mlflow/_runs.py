@@ -74,8 +74,7 @@ def create(store: SqlStore, body: Mapping[str, Any], *, user: str | None) -> Run
 
 
 def _insert(store: SqlStore, context_id: int, type: str, name: str, started: datetime, parent: int | None,
-            environment: dict[str, Any], actor: str, tag_values: dict[str, str],
-            uid: str | None = None) -> dict[str, Any]:
+            environment: dict[str, Any], actor: str, tag_values: dict[str, str]) -> dict[str, Any]:
     """Insert the run's execution, its membership of the experiment and its tags; every column as written."""
     from trailmark.store import _validate
 
@@ -83,22 +82,28 @@ def _insert(store: SqlStore, context_id: int, type: str, name: str, started: dat
     _validate.node_name(name)
 
     def work(conn: Connection) -> dict[str, Any]:
-        row = _executions.insert_execution_row(
-            conn, project_id=store._project_id, type=type, name=name, params_={}, environment=environment,
-            environment_id=None, actor=actor, now=started, parent_id=parent, uid=uid,
-        )
-        upsert(conn, context_members, {"context_id": context_id, "node_id": row["id"]},
-               keys=["context_id", "node_id"])
-        if tag_values:
-            conn.execute(tags.insert(), [{"node_id": row["id"], "key": k, "value": v} for k, v in tag_values.items()])
-        return row
+        return _insert_rows(conn, store, context_id, type=type, name=name, started=started, parent=parent,
+                            environment=environment, actor=actor, tag_values=tag_values, uid=None)
 
     def state(conn: Connection, row: dict[str, Any]) -> _state.State | None:
         return _state.with_keyed(conn, _state.execution_created(conn, row, []), "tags", _tag_rows(tag_values))
 
     payload = {"type": type, "name": name, "context": context_id, "tags": tag_values, "created_by": actor}
-    row = write(store, work, audit=lambda row: Change("execution.start", f"exec:{row['id']}", payload, node=row["id"],
-                                                      state=lambda conn, _: state(conn, row)))
+    return write(store, work, audit=lambda row: Change("execution.start", f"exec:{row['id']}", payload, node=row["id"],
+                                                       state=lambda conn, _: state(conn, row)))
+
+
+def _insert_rows(conn: Connection, store: SqlStore, context_id: int, *, type: str, name: str, started: datetime,
+                 parent: int | None, environment: dict[str, Any], actor: str, tag_values: dict[str, str],
+                 uid: str | None) -> dict[str, Any]:
+    """A run's execution row, its membership of the experiment and its tags; the row's every column as written."""
+    row = _executions.insert_execution_row(
+        conn, project_id=store._project_id, type=type, name=name, params_={}, environment=environment,
+        environment_id=None, actor=actor, now=started, parent_id=parent, uid=uid,
+    )
+    upsert(conn, context_members, {"context_id": context_id, "node_id": row["id"]}, keys=["context_id", "node_id"])
+    if tag_values:
+        conn.execute(tags.insert(), [{"node_id": row["id"], "key": k, "value": v} for k, v in tag_values.items()])
     return row
 
 
@@ -308,14 +313,11 @@ def import_run(store: SqlStore, context_id: int, run: Any, series: dict[str, lis
     points = [p for key in sorted(series) for p in series[key]]
 
     def work(conn: Connection) -> int:
-        new = int(_executions.insert_execution_row(
-            conn, project_id=store._project_id, type=type, name=name, params_={},
-            environment={"git": {"commit": commit}} if commit else {}, environment_id=None,
-            actor=tag_values.get("mlflow.user") or info.user_id or store.actor, now=started, uid=info.run_id,
+        new = int(_insert_rows(
+            conn, store, context_id, type=type, name=name, started=started, parent=None,
+            environment={"git": {"commit": commit}} if commit else {},
+            actor=tag_values.get("mlflow.user") or info.user_id or store.actor, tag_values=tag_values, uid=info.run_id,
         )["id"])
-        upsert(conn, context_members, {"context_id": context_id, "node_id": new}, keys=["context_id", "node_id"])
-        if tag_values:
-            conn.execute(tags.insert(), [{"node_id": new, "key": k, "value": v} for k, v in tag_values.items()])
         if data.params:
             _executions.add_params(conn, new, dict(data.params))
         _metrics.insert_points(conn, new, points)
