@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 
 from tests.ui.test_runs_queries import counted
@@ -22,8 +24,10 @@ def _chain(store, name: str, size: int):
     return first, previous
 
 
-@pytest.mark.parametrize("size", [3, 60])
-def test_the_graph_looks_up_classifications_in_the_same_statements_for_7_or_121_nodes(store_uri, size):
+@contextmanager
+def _two_chains(store_uri, size: int, *, spread: bool = False):
+    """A served store with a chain of 3 steps and one of ``size`` steps; ``spread``: each first dataset also carries a
+    label that spreads down its chain."""
     from fastapi.testclient import TestClient
 
     from trailmark.server import create_app
@@ -32,17 +36,29 @@ def test_the_graph_looks_up_classifications_in_the_same_statements_for_7_or_121_
     with TestClient(app) as client:
         store = app.state.store
         small, large = _chain(store, "small", 3), _chain(store, "large", size)
+        if spread:
+            for first, _ in (small, large):
+                store.classify(first, "SENSITIVE")
         client.get("/api/v1/ui/graph", params={"ref": small[0].ref})  # the first request looks up the project
+        yield client, store, small, large
 
-        def statements(first) -> list[str]:
-            with counted(store.engine) as seen:
-                answer = client.get("/api/v1/ui/graph", params={"ref": first.ref, "up": "0", "down": "all"})
-            assert answer.status_code == 200, answer.text
-            labelled = [n for n in answer.json()["nodes"] if n["classifications"]]
-            assert [n["ref"] for n in labelled] == [f"dataset:{first.name[:-2]}-{size if first == large[0] else 3}@1"]
-            return seen
 
-        few, many = statements(small[0]), statements(large[0])
+def _graph_below(client, store, first) -> tuple[list[dict], list[str]]:
+    """The UI graph's nodes below ``first``, and the statements that answer took."""
+    with counted(store.engine) as seen:
+        answer = client.get("/api/v1/ui/graph", params={"ref": first.ref, "up": "0", "down": "all"})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["nodes"], seen
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_the_graph_looks_up_classifications_in_the_same_statements_for_7_or_121_nodes(store_uri, size):
+    with _two_chains(store_uri, size) as (client, store, small, large):
+        found = {}
+        for name, (first, last) in (("few", small), ("many", large)):
+            nodes, found[name] = _graph_below(client, store, first)
+            assert [n["ref"] for n in nodes if n["classifications"]] == [last.ref]
+        few, many = found["few"], found["many"]
         assert len(many) == len(few), f"{len(few)} statements for 7 nodes, {len(many)} for {2 * size + 1}"
         assert sum("classifications" in s for s in many) == sum("classifications" in s for s in few)
 
@@ -62,28 +78,13 @@ def test_which_of_thousands_of_ids_are_classified_is_one_statement(store_uri):
 
 @pytest.mark.parametrize("size", [3, 60])
 def test_labels_spread_down_the_whole_graph_are_read_in_the_same_statements(store_uri, size):
-    from fastapi.testclient import TestClient
-
-    from trailmark.server import create_app
-
-    app = create_app(store_uri)
-    with TestClient(app) as client:
-        store = app.state.store
-        small, large = _chain(store, "small", 3), _chain(store, "large", size)
-        for first, _ in (small, large):
-            store.classify(first, "SENSITIVE")  # spreads to every node below it
-        client.get("/api/v1/ui/graph", params={"ref": small[0].ref})
-
-        def statements(first, nodes: int) -> list[str]:
-            with counted(store.engine) as seen:
-                answer = client.get("/api/v1/ui/graph", params={"ref": first.ref, "up": "0", "down": "all"})
-            assert answer.status_code == 200, answer.text
-            found = answer.json()["nodes"]
-            assert len(found) == nodes
-            assert all("SENSITIVE" in {c["label"] for c in n["classifications"]} for n in found)
-            spread = [c for n in found for c in n["classifications"] if c["label"] == "SENSITIVE"]
+    with _two_chains(store_uri, size, spread=True) as (client, store, small, large):
+        found = {}
+        for name, (first, _), count in (("few", small, 7), ("many", large, 2 * size + 1)):
+            nodes, found[name] = _graph_below(client, store, first)
+            assert len(nodes) == count
+            assert all("SENSITIVE" in {c["label"] for c in n["classifications"]} for n in nodes)
+            spread = [c for n in nodes for c in n["classifications"] if c["label"] == "SENSITIVE"]
             assert {c["origin"] for c in spread} == {first.ref}
-            return seen
-
-        few, many = statements(small[0], 7), statements(large[0], 2 * size + 1)
+        few, many = found["few"], found["many"]
         assert len(many) == len(few), f"{len(few)} statements for 7 nodes, {len(many)} for {2 * size + 1}"
