@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, literal, or_, select, true, update
+from sqlalchemy import Connection, Select, bindparam, literal, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from trailmark.governance import Classification
@@ -126,24 +127,35 @@ def active(conn: Connection, node_id: int) -> list[Classification]:
 def active_of(conn: Connection, node_ids: Sequence[int]) -> dict[int, list[Classification]]:
     """The labels each of ``node_ids`` carries now (nodes with none left out): two statements however many
     nodes, and the load of the labels' origins."""
+    if not node_ids:
+        return {}
     dialect = conn.dialect.name
-    rows = conn.execute(
-        select(_C.node_id, _C.label, _C.origin_id, _C.propagate, _C.created_at, _C.created_by)
-        .where(among(dialect, _C.node_id, "ids"), _C.removed_at.is_(None))
-        .order_by(_C.node_id, _C.label, _C.id),
-        {"ids": bound_ids(dialect, node_ids)},
-    ).all()
+    rows = conn.execute(_active_statement(dialect), {"ids": bound_ids(dialect, node_ids)}).all()
+    if not rows:
+        return {}
     origins = load_nodes(conn, sorted({r.origin_id for r in rows}))
-    sources = {(r.node_id, r.label): r.source for r in conn.execute(  # a copied label keeps its origin's source
-        select(_C.node_id, _C.label, _C.source)
-        .where(among(dialect, _C.node_id, "origins"), _C.origin_id == _C.node_id),
-        {"origins": bound_ids(dialect, list(origins))})}
+    sources = {(r.node_id, r.label): r.source  # a copied label keeps its origin's source
+               for r in conn.execute(_sources_statement(dialect), {"origins": bound_ids(dialect, list(origins))})}
     found: dict[int, list[Classification]] = {}
     for r in rows:
         found.setdefault(r.node_id, []).append(Classification(
             label=r.label, origin=origins[r.origin_id].ref, propagate=r.propagate, created_at=r.created_at,
             created_by=r.created_by, source=sources.get((r.origin_id, r.label), "manual")))
     return found
+
+
+@cache
+def _active_statement(dialect_name: str) -> Select[Any]:
+    return (select(_C.node_id, _C.label, _C.origin_id, _C.propagate, _C.created_at, _C.created_by)
+            .where(among(dialect_name, _C.node_id, "ids"), _C.removed_at.is_(None))
+            .order_by(_C.node_id, _C.label, _C.id))
+
+
+@cache
+def _sources_statement(dialect_name: str) -> Select[Any]:
+    """How each origin's labels came to it (manual, or found in its content)."""
+    return (select(_C.node_id, _C.label, _C.source)
+            .where(among(dialect_name, _C.node_id, "origins"), _C.origin_id == _C.node_id))
 
 
 def _spread(
