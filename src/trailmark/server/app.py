@@ -66,8 +66,6 @@ def create_app(uri: str | None = None, *, clock: Clock | None = None, artifacts:
         reap_after = reap_after_from_env()
         reaper = Reaper(app.state.store, older_than=reap_after).start() if reap_after else None
         app.state.replica = ReadReplica(read_uri, app.state.store.engine) if read_uri else None
-        gc.collect()
-        gc.freeze()  # what startup made lives as long as the worker: the collector need not scan it again
         try:
             yield
         finally:
@@ -112,6 +110,9 @@ def _optional_token_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
 
 def app_from_env() -> FastAPI:
     """The app for ``$TRAILMARK_URI``: what each ``trailmark server`` worker process imports."""
-    return create_app(read_uri=os.environ.get(READ_URI_ENV) or None)
+    app = create_app(read_uri=os.environ.get(READ_URI_ENV) or None)
+    gc.collect()
+    gc.freeze()  # modules, routes and schemas live as long as the worker: the collector need not scan them again
+    return app
 
 
