@@ -21,6 +21,7 @@ from trailmark.lineage._graph import Reached
 from trailmark.store._collector import paused
 from trailmark.store.sql._artifacts import load_artifacts
 from trailmark.store.sql._executions import load_executions
+from trailmark.store.sql._plain_rows import plain_rows
 from trailmark.store.sql._tables import Id, artifacts, events, executions
 
 Direction = Literal["upstream", "downstream"]
@@ -109,7 +110,7 @@ def _walk_rows(conn: Connection, cte: CTE) -> Sequence[Any]:
     """The walk's rows as the driver gives them: node, near, event, depth, event kind and role, then the
     node's light columns (is it an artifact, type, name, version, lifecycle, status)."""
     a, x = artifacts.alias("a"), executions.alias("x")
-    result = conn.execute(
+    return plain_rows(conn,
         select(cte.c.id, cte.c.near, cte.c.event_id, cte.c.depth, events.c.kind, events.c.role,
                a.c.id.is_not(None), func.coalesce(a.c.type, x.c.type), func.coalesce(a.c.name, x.c.name),
                a.c.version, func.coalesce(a.c.lifecycle, x.c.lifecycle), x.c.status)
@@ -117,9 +118,6 @@ def _walk_rows(conn: Connection, cte: CTE) -> Sequence[Any]:
         .outerjoin(a, a.c.id == cte.c.id)
         .outerjoin(x, x.c.id == cte.c.id)
     )
-    rows = result.cursor.fetchall() if result.cursor is not None else []  # plain tuples: no Row per node
-    result.close()
-    return rows
 
 
 def _least(ids: list[int], depths: list[int]) -> dict[int, int]:

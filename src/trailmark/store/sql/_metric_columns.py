@@ -2,7 +2,7 @@
 
 The rows come in index order (``ix_metrics_series``: execution, key, step, then the row id,
 which SQLite keeps in the index), so SQLite sorts nothing, and are read from the driver's
-cursor as plain tuples; points that share a key and a step, rare, are then put in time
+cursor as plain tuples (:func:`plain_rows`); points that share a key and a step, rare, are then put in time
 order in Python. Timestamps stay as the driver gives them
 (SQLite: UTC text) until the series is asked for datetimes or text.
 """
@@ -18,6 +18,7 @@ from sqlalchemy import Connection, select, type_coerce
 from sqlalchemy.types import NullType
 
 from trailmark.store._series import AwareStamps, MetricSeries, Stamps
+from trailmark.store.sql._plain_rows import plain_rows
 from trailmark.store.sql._tables import metrics
 
 _TEXT_LENGTH = len("2026-12-01 10:00:00.250000")  # how the store writes a timestamp on SQLite
@@ -48,9 +49,7 @@ def load(conn: Connection, execution_id: int, key: str | None) -> MetricSeries:
     query = select(*columns).where(c.execution_id == execution_id)
     query = query.where(c.key == key).order_by(c.step, c.id) if key is not None else query.order_by(
         c.key, c.step, c.id)
-    result = conn.execute(query)
-    rows = result.cursor.fetchall() if result.cursor is not None else []  # plain tuples: no Row per point
-    result.close()
+    rows = plain_rows(conn, query)
     format: Stamps = SqliteStamps() if conn.dialect.name == "sqlite" else AwareStamps()
     if not rows:
         return MetricSeries([], [], [], [], format)

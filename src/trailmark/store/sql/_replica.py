@@ -59,7 +59,7 @@ class ReadReplica:
         if "connect_timeout" not in url.query:  # a replica that is gone must not hold a read for long
             url = url.update_query_dict({"connect_timeout": str(CONNECT_TIMEOUT_SECONDS)})
         self.uri = uri
-        self.engine = _session.make_engine(url.render_as_string(hide_password=False))
+        self.engine = _session.make_engine(url.render_as_string(hide_password=False), ping_always=True)
         self.primary = primary
         self._replayed = 0  # the highest replay position seen on the replica
         self._down = False
