@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timezone
 
 import pytest
-from sqlalchemy import text
 
 from trailmark.entities import Metric
 from trailmark.store.sql import SqlStore, _session
@@ -56,12 +55,27 @@ def test_series_read_in_binary_keeps_values_steps_and_order(store: SqlStore) -> 
     assert [(p.step, p.value) for p in read] == [(p.step, p.value) for p in points]
 
 
-def test_a_dropped_idle_connection_is_replaced_before_use(store: SqlStore, monkeypatch) -> None:
+def test_a_dropped_idle_connection_is_replaced_before_use(store: SqlStore, postgres_uri: str, monkeypatch) -> None:
+    import psycopg
+
     run = store.start_execution("Train", "t")
     store.get(run.ref)  # one connection in the pool, idle from now on
     with store.engine.connect() as conn:
         pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
-    with SqlStore(store.engine.url.render_as_string(hide_password=False), project="sessions").engine.connect() as other:
-        other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    with psycopg.connect(postgres_uri, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", (pid,))
     monkeypatch.setattr(_session, "IDLE_PING_SECONDS", 0.0)
     assert store.get(run.ref).name == "t"  # the ping found it dead; the pool connected again
+
+
+def test_plain_rows_binds_an_in_list(store: SqlStore) -> None:
+    from sqlalchemy import select
+
+    from trailmark.store.sql._plain_rows import plain_rows
+    from trailmark.store.sql._tables import metrics
+
+    run = store.start_execution("Train", "t")
+    store.log_metric_points(run, [Metric("loss", float(s), s, store.clock.now()) for s in range(5)])
+    with _session.read(store.engine) as conn:
+        rows = plain_rows(conn, select(metrics.c.step).where(metrics.c.step.in_([1, 3])).order_by(metrics.c.step))
+    assert [tuple(r) for r in rows] == [(1,), (3,)]

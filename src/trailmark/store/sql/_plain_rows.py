@@ -20,7 +20,7 @@ def plain_rows(conn: Connection, query: Select[Any]) -> Sequence[tuple[Any, ...]
         rows: Sequence[tuple[Any, ...]] = result.cursor.fetchall() if result.cursor is not None else []
         result.close()
         return rows
-    compiled = query.compile(dialect=conn.dialect)
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})  # IN lists too
     statement, params = str(compiled), compiled.params
     driver: Any = conn.connection.driver_connection
     try:
