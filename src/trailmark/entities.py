@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import json
 from collections.abc import Iterator, Mapping
 from datetime import datetime
@@ -217,7 +218,8 @@ class Page(Generic[T]):
 
 def to_dict(entity: Any) -> dict[str, Any]:
     """The JSON-ready form of an entity (datetimes as ISO 8601, enums as strings)."""
-    data = {f.name: getattr(entity, f.name) for f in dataclasses.fields(entity)}
+    cls: type[DataclassInstance] = type(entity)
+    data = {name: getattr(entity, name) for name in _field_names(cls)}
     for key, value in data.items():
         if isinstance(value, datetime):
             data[key] = value.isoformat()
@@ -227,6 +229,17 @@ def to_dict(entity: Any) -> dict[str, Any]:
         data["kind"] = entity.kind
         data["ref"] = entity.ref
     return data
+
+
+@functools.cache
+def _field_names(cls: type[DataclassInstance]) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+@functools.cache
+def _field_types(cls: type[DataclassInstance]) -> dict[str, bool]:
+    """Each field of ``cls`` and whether it holds a datetime (by its annotation)."""
+    return {f.name: "datetime" in str(f.type) for f in dataclasses.fields(cls)}
 
 
 _ENUM_FIELDS = {"status": Status, "kind": EdgeKind}
@@ -239,10 +252,10 @@ def field_values(cls: type[DataclassInstance], data: Mapping[str, Any]) -> dict[
     Every record comes back from its JSON form through this (entities here, governance and
     automation records, HttpStore's answers); unknown keys are ignored.
     """
-    types = {f.name: str(f.type) for f in dataclasses.fields(cls)}
-    values = {key: value for key, value in data.items() if key in types}
+    dated = _field_types(cls)
+    values = {key: value for key, value in data.items() if key in dated}
     for key, value in values.items():
-        if isinstance(value, str) and "datetime" in types[key]:
+        if dated[key] and isinstance(value, str):
             values[key] = datetime.fromisoformat(value)
     return values
 

@@ -26,6 +26,7 @@ from trailmark.errors import TrailmarkError
 from trailmark.governance import Role
 from trailmark.mlflow._errors import code_of, invalid
 from trailmark.server._deps import resolve
+from trailmark.server._fast_json import FastJSON
 from trailmark.store.sql import SqlStore
 
 _logger = logging.getLogger(__name__)
@@ -35,15 +36,8 @@ _LISTS = {"run_ids", "experiment_ids", "stages", "order_by"}
 Handler = Callable[[SqlStore, dict[str, Any], Request], Any]
 
 
-class MlflowJSON(JSONResponse):
-    """JSON written by orjson (a search answer in a tenth of the standard encoder's time)."""
-
-    def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
-
-
 def mlflow_error(code: str, message: str, status: int) -> JSONResponse:
-    return MlflowJSON({"error_code": code, "message": message}, status_code=status)
+    return FastJSON({"error_code": code, "message": message}, status_code=status)
 
 
 def error_answer(request: Request, exc: Exception) -> Response:
@@ -187,4 +181,4 @@ class _Endpoint:
             result = await run_in_threadpool(self._run, body, request)
         except Exception as exc:  # the boundary: every failure leaves in MLflow's shape
             return error_answer(request, exc)
-        return result if isinstance(result, Response) else MlflowJSON(result if result is not None else {})
+        return result if isinstance(result, Response) else FastJSON(result if result is not None else {})

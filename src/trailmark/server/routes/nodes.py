@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query, Response
 
 from trailmark.entities import to_dict
 from trailmark.server._deps import Reader, Writer, api_router
+from trailmark.server._fast_json import FastJSON
 from trailmark.server.schemas import NodeOut, TagIn
 
 router = api_router("nodes")
@@ -19,9 +20,9 @@ def get(
     ref: str,
     store: Reader,
     at: Annotated[datetime | None, Query(description="Resolve aliases and 'latest' as they were then.")] = None,
-) -> dict[str, Any]:
+) -> FastJSON:
     """The artifact or execution a reference names: dataset:NAME@3, model:NAME@production, exec:42..."""
-    return to_dict(store.get(ref, at=at))
+    return FastJSON(to_dict(store.get(ref, at=at)))
 
 
 @router.get("/tags/{ref:path}", response_model=dict[str, str])

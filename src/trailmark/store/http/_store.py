@@ -274,7 +274,9 @@ class HttpStore(StoreBase):
             params["page_token"] = page_token
         if include_deleted:
             params["include_deleted"] = True
-        found = self._request("GET", "/search", params=params)
+        import orjson  # the server writes search answers with it
+
+        found = self._request("GET", "/search", params=params, loads=orjson.loads)
         return Page([node_from_dict(item) for item in found["items"]], found["next_page_token"])
 
     def tags(self, ref: NodeLike) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy import Connection, Select, bindparam, case, func, select, text
 from trailmark.entities import Artifact
 from trailmark.governance._sensitive import mask
 from trailmark.store.sql import _txn
+from trailmark.store.sql._decoded_rows import decoded_rows
 from trailmark.store.sql._executions import utc
 from trailmark.store.sql._features_index import index_features
 from trailmark.store.sql._tables import artifacts, nodes, projects
@@ -20,8 +22,8 @@ def artifact_query() -> Select[Any]:
     return select(artifacts, projects.c.name.label("project")).join(projects, projects.c.id == artifacts.c.project_id)
 
 
-def to_artifact(row: Any) -> Artifact:
-    m = row._mapping
+def to_artifact(m: Mapping[str, Any]) -> Artifact:
+    """The entity of an artifact row (with its project's name as ``project``), sensitive values masked."""
     return Artifact(
         id=m["id"],
         project=m["project"],
@@ -40,8 +42,7 @@ def to_artifact(row: Any) -> Artifact:
 
 def load_artifacts(conn: Connection, *where: Any) -> list[Artifact]:
     """Artifacts matching ``where`` clauses, oldest first."""
-    rows = conn.execute(artifact_query().where(*where).order_by(artifacts.c.id))
-    return [to_artifact(r) for r in rows]
+    return [to_artifact(m) for m in decoded_rows(conn, artifact_query().where(*where).order_by(artifacts.c.id))]
 
 
 def load_artifact(conn: Connection, artifact_id: int) -> Artifact:
@@ -92,14 +93,7 @@ def insert_artifact(
     index_features(conn, artifact_id=node_id, project_id=project_id, properties=properties)
     if project is None:
         return load_artifact(conn, node_id), True
-    return to_artifact(_Row({**row, "project": project, "lifecycle": "active", "description": None})), True
-
-
-class _Row:
-    """A row known from its values, shaped for :func:`to_artifact`."""
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self._mapping = values
+    return to_artifact({**row, "project": project, "lifecycle": "active", "description": None}), True
 
 
 def _lock_series(conn: Connection, project_id: int, type: str, name: str) -> None:

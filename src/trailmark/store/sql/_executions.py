@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
@@ -13,6 +14,7 @@ from trailmark.entities import Execution, Status
 from trailmark.errors import ConflictError
 from trailmark.governance._sensitive import is_sealed, mask
 from trailmark.store.sql import _txn
+from trailmark.store.sql._decoded_rows import decoded_rows
 from trailmark.store.sql._tables import environments, executions, nodes, params, projects
 from trailmark.store.sql._upsert import upsert
 
@@ -24,8 +26,8 @@ def execution_query() -> Select[Any]:
     )
 
 
-def to_execution(row: Any) -> Execution:
-    m = row._mapping
+def to_execution(m: Mapping[str, Any]) -> Execution:
+    """The entity of an execution row (with its project's name as ``project``), sensitive values masked."""
     return Execution(
         id=m["id"],
         project=m["project"],
@@ -50,7 +52,7 @@ def to_execution(row: Any) -> Execution:
 
 def load_executions(conn: Connection, *where: Any) -> list[Execution]:
     """Executions matching ``where`` clauses, oldest first."""
-    return [to_execution(r) for r in conn.execute(execution_query().where(*where).order_by(executions.c.id))]
+    return [to_execution(m) for m in decoded_rows(conn, execution_query().where(*where).order_by(executions.c.id))]
 
 
 def load_execution(conn: Connection, execution_id: int) -> Execution:
@@ -101,13 +103,7 @@ def insert_execution_row(
 
 def execution_of(row: dict[str, Any], project: str) -> Execution:
     """The entity of an execution row known from its values (as :func:`to_execution` of the row read)."""
-    return Execution(
-        id=row["id"], project=project, type=row["type"], name=row["name"], status=Status(row["status"]),
-        params=mask(row["params"]), environment=mask(row["environment"]), started_at=row["started_at"],
-        ended_at=row["ended_at"], resources=mask(row["resources"]), error=row["error"],
-        created_by=row["created_by"], uid=row["uid"], parent_id=row["parent_id"], lifecycle=row["lifecycle"],
-        description=row["description"], heartbeat_at=row["heartbeat_at"], cached_from=row["cached_from"],
-    )
+    return to_execution({**row, "project": project})
 
 
 def state_params(values: dict[str, Any]) -> list[list[Any]]:

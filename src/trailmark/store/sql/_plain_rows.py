@@ -15,17 +15,24 @@ from sqlalchemy.exc import DBAPIError
 
 def plain_rows(conn: Connection, query: Select[Any]) -> Sequence[tuple[Any, ...]]:
     """The rows of ``query`` in ``conn``'s transaction."""
+    return typed_rows(conn, query)[0]
+
+
+def typed_rows(conn: Connection, query: Select[Any]) -> tuple[Sequence[tuple[Any, ...]], list[Any]]:
+    """The rows of ``query`` and the driver's type code of each column (None where it gives none)."""
     if conn.dialect.name != "postgresql":
         result = conn.execute(query)
-        rows: Sequence[tuple[Any, ...]] = result.cursor.fetchall() if result.cursor is not None else []
+        cursor = result.cursor
+        rows: Sequence[tuple[Any, ...]] = cursor.fetchall() if cursor is not None else []
+        codes = [d[1] for d in cursor.description] if cursor is not None and cursor.description else []
         result.close()
-        return rows
+        return rows, codes
     compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})  # IN lists too
     statement, params = str(compiled), compiled.params
     driver: Any = conn.connection.driver_connection
     try:
         with driver.cursor(binary=True) as cursor:
             cursor.execute(statement, params)
-            return cursor.fetchall()  # type: ignore[no-any-return]  # psycopg's rows are tuples here
+            return cursor.fetchall(), [d.type_code for d in cursor.description or ()]
     except driver.Error as exc:  # as SQLAlchemy would raise it, for the store's error translation
         raise DBAPIError.instance(statement, params, exc, type(exc)) from exc

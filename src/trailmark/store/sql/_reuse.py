@@ -11,6 +11,7 @@ from sqlalchemy import Connection, exists, select
 from trailmark.entities import Execution, Status
 from trailmark.errors import ConflictError, ValidationError
 from trailmark.store.sql import _classify, _executions
+from trailmark.store.sql._decoded_rows import decoded_rows
 from trailmark.store.sql._executions import execution_query, to_execution
 from trailmark.store.sql._tables import artifacts, events, executions, params
 from trailmark.store.sql._upsert import upsert
@@ -46,7 +47,7 @@ def find_reusable(
         where.append(exists().where(events.c.target_id == executions.c.id, events.c.kind == "INPUT",
                                     events.c.source_id == artifacts.c.id, artifacts.c.digest == digest))
     query = execution_query().where(*where).order_by(executions.c.started_at.desc(), executions.c.id.desc())
-    candidates = [to_execution(r) for r in conn.execute(query.limit(_CANDIDATES))]
+    candidates = [to_execution(m) for m in decoded_rows(conn, query.limit(_CANDIDATES))]
     if params_ is not None:
         candidates = [e for e in candidates if e.params == dict(params_)]
     if input_digests is not None:
@@ -73,14 +74,12 @@ def input_digest_sets(conn: Connection, execution_ids: list[int]) -> dict[int, s
 
 def cached_execution(conn: Connection, project_id: int, key: str) -> Execution | None:
     """The newest COMPLETE, not deleted execution of the project with this cache key."""
-    row = conn.execute(
-        execution_query()
-        .where(executions.c.project_id == project_id, executions.c.cache_key == key,
-               executions.c.status == Status.COMPLETE.value, executions.c.lifecycle == "active")
-        .order_by(executions.c.id.desc())
-        .limit(1)
-    ).first()
-    return to_execution(row) if row is not None else None
+    found = decoded_rows(conn, execution_query()
+                         .where(executions.c.project_id == project_id, executions.c.cache_key == key,
+                                executions.c.status == Status.COMPLETE.value, executions.c.lifecycle == "active")
+                         .order_by(executions.c.id.desc())
+                         .limit(1))
+    return to_execution(found[0]) if found else None
 
 
 def set_cache_key(conn: Connection, execution_id: int, key: str) -> None:

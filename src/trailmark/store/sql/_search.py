@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, FromClause, Row, and_, bindparam, false, or_
+from sqlalchemy import ColumnElement, Connection, FromClause, and_, bindparam, false, or_
 
 from trailmark.entities import Page
 from trailmark.errors import ValidationError
@@ -26,6 +26,7 @@ from trailmark.search import And, Field, IsNull, Node, names_field, parse, parse
 from trailmark.store import _validate
 from trailmark.store.sql import _keys
 from trailmark.store.sql._artifacts import artifact_query, to_artifact
+from trailmark.store.sql._decoded_rows import decoded_rows
 from trailmark.store.sql._executions import execution_query, to_execution
 from trailmark.store.sql._filters import JOINABLE, KINDS, Compiler, KeyedId, guaranteed, key_of, table_of
 from trailmark.store.sql._refs import resolve
@@ -91,13 +92,13 @@ def search(
     token = None
     if len(found) > limit:
         last_phase, last = found[limit - 1]
-        token = _encode(fingerprint, last_phase, [v for k, v in last._mapping.items() if k.startswith("_sort")], key)
+        token = _encode(fingerprint, last_phase, [v for k, v in last.items() if k.startswith("_sort")], key)
     return Page(items=[convert(row) for _, row in found[:limit]], next_page_token=token)
 
 
 def _fetch(conn: Connection, project_id: int, kind: str, tree: Node | None, orders: list[tuple[Field, bool]],
            tiebreak_desc: bool, after: list[Any] | None, limit: int, now: datetime,
-           hide_deleted: bool = True) -> Sequence[Row[Any]]:
+           hide_deleted: bool = True) -> list[dict[str, Any]]:
     """Rows matching ``tree`` in ``orders`` (then id), starting after the sort values ``after``."""
     compiler = _compiler(conn, project_id, kind, tree, [field for field, _ in orders], now)
     sort = _sort_keys(compiler, orders, tiebreak_desc)
@@ -117,7 +118,7 @@ def _fetch(conn: Connection, project_id: int, kind: str, tree: Node | None, orde
     labels = [value.label(f"_sort{i}") for i, (value, _, _) in enumerate(sort)]
     ordering = (_ordering(label, key) for label, key in zip(labels, sort, strict=True))
     query = query.add_columns(*labels).order_by(*ordering)
-    return conn.execute(query.limit(limit)).all()
+    return decoded_rows(conn, query.limit(limit))
 
 
 def _both(tree: Node | None, extra: Node) -> Node:
