@@ -117,3 +117,18 @@ def test_openapi_documents_errors_and_bearer_tokens(tmp_path):
                 error = operation["responses"]["4XX"]["content"]["application/json"]["schema"]
                 assert error == {"$ref": "#/components/schemas/ErrorOut"}, (method, path)
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
+def test_search_and_node_answers_are_their_response_models(api):
+    """Sent past FastAPI's response model (by orjson), the answers still validate against it, big integers too."""
+    from pydantic import TypeAdapter
+
+    from trailmark.server.schemas import NodeOut, PageOut
+
+    run = api.post("/executions", json={"type": "Train", "name": "big", "params": {"seed": 2**70, "lr": 0.5}}).json()
+    api.post("/artifacts", json={"type": "Dataset", "name": "d", "digest": SHA_RAW, "properties": {"rows": 3}})
+    for kind in ("executions", "artifacts"):
+        page = api.get("/search", params={"kind": kind}).json()
+        assert TypeAdapter(PageOut).validate_python(page).items
+    node = api.get(f"/nodes/{run['ref']}").json()
+    assert TypeAdapter(NodeOut).validate_python(node).params == {"seed": 2**70, "lr": 0.5}
