@@ -731,8 +731,8 @@ class SqlStore(StoreBase):
                                                    parents=include_parents)
         if self.reader_role is not None:  # hidden nodes keep their place in the walk, not their names
             light = _light_screen.screened(self._guard, light)
-        keep = {i for i, n in light.items() if i == root or types is None or n.type in types}
-        ordered = sorted(keep, key=lambda i: (light[i].depth, i))
+        depth_of = {i: n.depth for i, n in light.items() if i == root or types is None or n.type in types}
+        ordered = sorted(sorted(depth_of), key=depth_of.__getitem__)  # by depth, then id: no key tuple per node
 
         def fetch() -> list[Node]:  # the full nodes, loaded (and screened) when first touched
             with self._read() as conn:
@@ -742,8 +742,8 @@ class SqlStore(StoreBase):
         return Lineage(
             root=root,
             direction=direction,
-            edges=[e for e in edges if e.source in keep and e.target in keep],
-            depths={i: light[i].depth for i in ordered},
+            edges=[e for e in edges if e.source in depth_of and e.target in depth_of],
+            depths={i: depth_of[i] for i in ordered},
             reached=[light[i] for i in ordered],
             fetch=fetch,
         )
