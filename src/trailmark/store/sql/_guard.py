@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from contextlib import nullcontext
 from functools import cache
 from typing import Any, Literal, TypeVar
 
@@ -77,14 +78,16 @@ class Guard:
         self.scope = scope
         self.role = role
 
-    def screen(self, nodes: Sequence[N], *, hidden: Hidden, what: str) -> list[N]:
-        """``nodes`` as the reader may see them; the labelled ones shown are audited as one ``read``."""
+    def screen(self, nodes: Sequence[N], *, hidden: Hidden, what: str, conn: Connection | None = None) -> list[N]:
+        """``nodes`` as the reader may see them; the labelled ones shown are audited as one ``read``.
+
+        ``conn``: a read already open, to look the labels up in (else one is opened)."""
         if not nodes:
             return []
         ids = [n.id for n in nodes]
-        with self.scope.read() as conn:
-            labels = labels_of(conn, ids)
-            rules = restricted(conn, self.scope.project_id) if labels and self.role is not None else {}
+        with nullcontext(conn) if conn is not None else self.scope.read() as reading:
+            labels = labels_of(reading, ids)
+            rules = restricted(reading, self.scope.project_id) if labels and self.role is not None else {}
         if not labels:
             return list(nodes)
         shown: list[N] = []

@@ -33,7 +33,7 @@ def resolve(conn: Connection, project_id: int, ref: Reference, *, at: datetime |
     if isinstance(ref, ExecutionRef):
         found = conn.execute(_EXECUTION_BY_ID, {"node": ref.id, "project": project_id}).scalar()
         if found is None:
-            raise NotFoundError(f"no execution exec:{ref.id}")
+            raise missing_execution(ref.id)
         return "execution", found
     if isinstance(ref, UidRef):
         found = conn.execute(_EXECUTION_BY_UID, {"uid": ref.uid, "project": project_id}).scalar()
@@ -43,6 +43,11 @@ def resolve(conn: Connection, project_id: int, ref: Reference, *, at: datetime |
     if isinstance(ref, DigestRef):
         return "artifact", _by_digest(conn, project_id, ref.prefix)
     return "artifact", _by_name(conn, project_id, ref, at)
+
+
+def missing_execution(execution_id: int) -> NotFoundError:
+    """The error for an ``exec:ID`` the project does not have."""
+    return NotFoundError(f"no execution exec:{execution_id}")
 
 
 def kind_by_id(conn: Connection, project_id: int, node_id: int) -> str:

@@ -50,6 +50,7 @@ from trailmark.governance import (
 )
 from trailmark.governance._sensitive import seal
 from trailmark.lineage import Lineage
+from trailmark.refs import ExecutionRef
 from trailmark.reuse import Similar
 from trailmark.store import _validate
 from trailmark.store._base import StoreBase, distinct_nodes, node_id
@@ -677,11 +678,23 @@ class SqlStore(StoreBase):
     def get(self, ref: NodeLike, *, at: datetime | None = None) -> Node:
         """The artifact or execution a reference names (``at``: aliases and "latest" as they were then)."""
         with self._read() as conn:
-            kind, found = self._resolve(conn, ref, at=at)
-            node: Node = (
-                _artifacts.load_artifact(conn, found) if kind == "artifact" else _executions.load_execution(conn, found)
-            )
-        return self._guard.screen([node], hidden="refuse", what="get")[0]
+            node = self._load(conn, ref, at)
+            return self._guard.screen([node], hidden="refuse", what="get", conn=conn)[0]
+
+    def _load(self, conn: Connection, ref: NodeLike, at: datetime | None) -> Node:
+        """The node ``ref`` names: an ``exec:ID`` in one statement, other references resolved first."""
+        if isinstance(ref, str) and ref.startswith("exec:") and at is None:  # ``at`` only moves aliases and "latest"
+            parsed = _validate.parsed_reference(ref)
+            if isinstance(parsed, ExecutionRef):
+                found = _executions.load_executions(conn, executions.c.id == parsed.id,
+                                                    executions.c.project_id == self._project_id)
+                if not found:
+                    raise _refs.missing_execution(parsed.id)
+                return found[0]
+        kind, found_id = self._resolve(conn, ref, at=at)
+        if kind == "artifact":
+            return _artifacts.load_artifact(conn, found_id)
+        return _executions.load_execution(conn, found_id)
 
     def metrics(self, execution: NodeLike, *, key: str | None = None) -> MetricSeries:
         """The metric series of an execution, ordered by key and step (columns; points built when read)."""
