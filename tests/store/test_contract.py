@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -106,6 +107,16 @@ def test_unknown_references_name_what_was_looked_for(store, reference, message):
     store.log_artifact("Dataset", "refs", digest=_sha(b"1"))
     with pytest.raises(tm.NotFoundError, match=message):
         store.get(reference)
+
+
+def test_an_execution_of_another_project_is_not_found_by_its_exec_ref(store):
+    name = "elsewhere-" + uuid.uuid4().hex[:8]
+    store.add_project(name)
+    elsewhere = store.for_project(name)
+    run = elsewhere.start_execution("Train", "theirs")
+    assert elsewhere.get(f"exec:{run.id}").name == "theirs"
+    with pytest.raises(tm.NotFoundError, match=f"no execution exec:{run.id}"):
+        store.get(f"exec:{run.id}")
 
 
 def test_ambiguous_digest_prefix_lists_candidates(store):
