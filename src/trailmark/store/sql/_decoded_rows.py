@@ -1,6 +1,6 @@
 """Rows read as the driver's plain tuples, each column decoded by a function chosen once per query.
 
-SQLAlchemy's ``Row`` and its result processing, one call chain per value, took two thirds
+SQLAlchemy's ``Row`` and its result processing, one call chain per value, took over half
 of a 100-execution search page on SQLite (JSON text decoded, timestamp text parsed by a
 regular expression, then made aware). Here a column's decoder is picked from its type
 before the rows are read: on SQLite, JSON text goes straight to ``json.loads`` and
