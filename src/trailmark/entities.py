@@ -237,7 +237,7 @@ def _field_names(cls: type[DataclassInstance]) -> tuple[str, ...]:
 
 
 @functools.cache
-def _field_types(cls: type[DataclassInstance]) -> dict[str, bool]:
+def _datetime_fields(cls: type[DataclassInstance]) -> dict[str, bool]:
     """Each field of ``cls`` and whether it holds a datetime (by its annotation)."""
     return {f.name: "datetime" in str(f.type) for f in dataclasses.fields(cls)}
 
@@ -252,7 +252,7 @@ def field_values(cls: type[DataclassInstance], data: Mapping[str, Any]) -> dict[
     Every record comes back from its JSON form through this (entities here, governance and
     automation records, HttpStore's answers); unknown keys are ignored.
     """
-    dated = _field_types(cls)
+    dated = _datetime_fields(cls)
     values = {key: value for key, value in data.items() if key in dated}
     for key, value in values.items():
         if dated[key] and isinstance(value, str):

@@ -48,13 +48,13 @@ def _decoder(conn: Connection, type_: Any, code: Any) -> Decoder | None:
     dialect = conn.dialect
     if dialect.name == "sqlite":
         if isinstance(type_, UTCDateTime):
-            return _sqlite_stamp
+            return sqlite_stamp
         if isinstance(type_, JSON):
             return json.loads
     processor: Decoder | None = type_.dialect_impl(dialect).result_processor(dialect, code)
     return processor  # NULLs are passed by, as SQLAlchemy's processors would give them back
 
 
-def _sqlite_stamp(text: str) -> datetime:
+def sqlite_stamp(text: str) -> datetime:
     """SQLAlchemy's SQLite timestamp text (``2026-05-01 10:00:00.000000``, UTC) as an aware datetime."""
     return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)

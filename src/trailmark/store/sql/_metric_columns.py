@@ -10,7 +10,7 @@ order in Python. Timestamps stay as the driver gives them
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from operator import eq
 from typing import Any
 
@@ -18,6 +18,7 @@ from sqlalchemy import Connection, select, type_coerce
 from sqlalchemy.types import NullType
 
 from trailmark.store._series import AwareStamps, MetricSeries, Stamps
+from trailmark.store.sql._decoded_rows import sqlite_stamp
 from trailmark.store.sql._plain_rows import plain_rows
 from trailmark.store.sql._tables import metrics
 
@@ -28,8 +29,7 @@ class SqliteStamps:
     """SQLite's timestamps: naive UTC text, ``YYYY-MM-DD HH:MM:SS.ffffff``."""
 
     def datetimes(self, raw: Sequence[Any]) -> list[datetime]:
-        parse, utc = datetime.fromisoformat, timezone.utc
-        return [parse(t).replace(tzinfo=utc) for t in raw]
+        return list(map(sqlite_stamp, raw))
 
     def iso(self, raw: Sequence[Any]) -> list[str]:
         """As ``datetime.isoformat`` writes them (no fraction when it is zero), built from the text."""
