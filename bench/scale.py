@@ -136,7 +136,7 @@ def _queries(store: Any, rng: random.Random, ids: list[int], tails: list[int], h
              times: int) -> dict[str, dict[str, float]]:
     from trailmark.server.ui._runs import runs_page
 
-    _analyze(store)
+    _vacuum_analyze(store)
     cases: dict[str, Callable[[], object]] = {
         "search": lambda: store.search(SEARCH, kind="executions", order_by=["metrics.rmse asc"], limit=100),
         "get": lambda: store.get(f"exec:{rng.choice(ids)}"),
@@ -160,7 +160,7 @@ def _latency(call: Callable[[], object], times: int) -> dict[str, float]:
     return {"p50_ms": round(statistics.median(samples), 2), "p95_ms": round(cuts[18], 2)}
 
 
-def _analyze(store: Any) -> None:
+def _vacuum_analyze(store: Any) -> None:
     """Fresh planner statistics and visibility maps, as autovacuum would leave them once the load has settled.
 
     Run before the queries so that autovacuum, woken by the load, does not run beside them.
